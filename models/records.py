@@ -138,6 +138,19 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class OwnerRef:
+    """One addressee of one recommendation, with its canonical form (for `owners` rows)."""
+
+    recommendation_number: int | str
+    as_printed: str
+    key: str  # canonical id shared by every spelling of the same addressee
+    label: str
+    acronym: str | None = None
+    parent: str | None = None  # parent ministry, when the addressee is a directorate
+    position: int = 0
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything `suivi extract` finds in one report, plus what went wrong."""
 
@@ -147,6 +160,7 @@ class Extraction:
     footnotes: tuple[Footnote, ...] = ()
     tables: tuple[Table, ...] = ()
     glossary: tuple[GlossaryEntry, ...] = ()
+    owner_refs: tuple[OwnerRef, ...] = ()
     problems: tuple[Problem, ...] = ()
 
     def to_contract(self) -> dict:

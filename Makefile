@@ -1,0 +1,38 @@
+# suivi: `make serve` installs, ingests corpus/ and opens Datasette; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= reports.db
+PORT ?= 8001
+STAMP := $(VENV)/.installed
+
+.PHONY: install ingest serve test test-fast bench screenshots export clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+ingest: install
+	$(BIN)/suivi ingest corpus/ --db $(DB)
+
+serve: ingest
+	$(BIN)/suivi serve --db $(DB) --port $(PORT)
+
+export: install
+	$(BIN)/suivi export --db $(DB) --out exports/
+
+test: install
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+bench: install
+	$(BIN)/python -m pipeline.bench
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm exports .pytest_cache

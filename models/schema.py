@@ -1,0 +1,150 @@
+"""Contract 2: the SQLite schema, created and migrated with sqlite-utils.
+
+Every table keys rows by deterministic ids derived from the report id (the file name's
+stem), so re-ingesting is idempotent and status observations imported by a user keep
+pointing at the same recommendation when a changed PDF replaces its report.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+BBOX = {"x0": float, "top": float, "x1": float, "bottom": float}
+
+TABLES: dict[str, dict] = {
+    "reports": dict(
+        columns={"id": str, "file_name": str, "sha256": str, "title": str, "bodies": str,
+                 "report_numbers": str, "date": str, "year": int, "page_count": int,
+                 "series": str, "url": str, "backend": str, "status": str,
+                 "ingested_at": str},
+        pk="id",
+    ),
+    "pages": dict(
+        columns={"id": str, "report_id": str, "page": int, "label": str, "text": str},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+    ),
+    "sections": dict(
+        columns={"id": str, "report_id": str, "position": int, "number": str, "title": str,
+                 "level": int, "kind": str, "page": int, "page_end": int, "parent_id": str,
+                 "annex_number": int, "method": str, "text": str, **BBOX},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id"), ("parent_id", "sections", "id")],
+    ),
+    "footnotes": dict(
+        columns={"id": str, "report_id": str, "position": int, "number": int, "page": int,
+                 "text": str, "call_page": int, "section_number": str, **BBOX},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+    ),
+    "report_tables": dict(
+        columns={"id": str, "report_id": str, "position": int, "number": int, "label": str,
+                 "caption": str, "page": int, "page_end": int, "source": str, "notes": str,
+                 "n_rows": int, "n_cols": int, "cells": str, "values": str, "csv": str, **BBOX},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+    ),
+    "glossary": dict(
+        columns={"id": str, "report_id": str, "acronym": str, "expansion": str, "page": int},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+    ),
+    "recommendations": dict(
+        columns={"id": str, "report_id": str, "position": int, "number": str, "label": str,
+                 "text": str, "summary_text": str, "owner": str, "page": int,
+                 "summary_page": int, "theme": str, "section_number": str, "priority": str,
+                 "deadline": str, "method": str, **BBOX},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+    ),
+    "owners": dict(
+        columns={"id": str, "label": str, "acronym": str, "parent": str},
+        pk="id",
+    ),
+    "recommendation_owners": dict(
+        columns={"id": str, "recommendation_id": str, "owner_id": str, "report_id": str,
+                 "as_printed": str, "position": int},
+        pk="id",
+        foreign_keys=[("recommendation_id", "recommendations", "id"), ("owner_id", "owners", "id"),
+                      ("report_id", "reports", "id")],
+    ),
+    "quality": dict(
+        columns={"id": str, "report_id": str, "kind": str, "subject": str, "page": int,
+                 "message": str},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+    ),
+    "statuses": dict(
+        columns={"id": str, "recommendation_id": str, "report_id": str, "number": str,
+                 "status": str, "source_term": str, "as_of": str, "assessed_by": str,
+                 "assessed_by_report_id": str, "evidence": str, "original_target": str,
+                 "revised_target": str, "method": str},
+        pk="id",
+        foreign_keys=[("recommendation_id", "recommendations", "id"), ("report_id", "reports", "id")],
+    ),
+    "recommendation_links": dict(
+        columns={"id": str, "from_id": str, "to_id": str, "kind": str, "similarity": float,
+                 "method": str},
+        pk="id",
+        foreign_keys=[("from_id", "recommendations", "id"), ("to_id", "recommendations", "id")],
+    ),
+    "failures": dict(
+        columns={"file_name": str, "sha256": str, "reason": str, "at": str},
+        pk="file_name",
+    ),
+}
+
+FTS_COLUMNS = {
+    "pages": ["text"],
+    "sections": ["title", "text"],
+    "recommendations": ["text", "summary_text", "owner"],
+    "footnotes": ["text"],
+    "report_tables": ["caption", "csv"],
+}
+
+INDEXES = [
+    ("pages", ["report_id"]), ("sections", ["report_id"]), ("footnotes", ["report_id"]),
+    ("report_tables", ["report_id"]), ("glossary", ["report_id"]), ("recommendations", ["report_id"]),
+    ("recommendation_owners", ["recommendation_id"]), ("recommendation_owners", ["owner_id"]),
+    ("recommendation_owners", ["report_id"]), ("quality", ["report_id"]),
+    ("statuses", ["recommendation_id"]), ("recommendation_links", ["from_id"]),
+    ("recommendation_links", ["to_id"]),
+]
+
+# Tables whose rows all belong to one report and are rewritten when it is re-ingested.
+REPORT_TABLES = ("pages", "sections", "footnotes", "report_tables", "glossary",
+                 "recommendation_owners", "quality", "recommendations")
+
+
+def open_db(path: str) -> sqlite_utils.Database:
+    """Open (creating or migrating) a suivi database; WAL so Datasette can read during ingest."""
+    db = sqlite_utils.Database(path)
+    # Explicit transactions only (see models.store). Foreign keys are declared for
+    # Datasette's labels but not enforced: statuses a user imported must survive the
+    # replacement of their report's rows.
+    db.conn.isolation_level = None
+    db.execute("PRAGMA busy_timeout = 30000")
+    if path != ":memory:":
+        db.enable_wal()
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version >= SCHEMA_VERSION and "reports" in db.table_names():
+        return
+    for name, spec in TABLES.items():
+        db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"),
+                        if_not_exists=True)
+    for table, cols in INDEXES:
+        db[table].create_index(cols, if_not_exists=True)
+    for table, cols in FTS_COLUMNS.items():
+        if not db[table].detect_fts():
+            db[table].enable_fts(cols, tokenize=FTS_TOKENIZE, create_triggers=True)
+    from models.views import create_views  # views depend on the tables above
+
+    create_views(db)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

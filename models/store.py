@@ -1,0 +1,177 @@
+"""Write one report's extraction into the database, atomically.
+
+The per-report write uses plain SQL inside one explicit transaction: sqlite-utils'
+insert helpers commit on their own, which would expose a half-written report to a
+reader (or leave one behind after a kill).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+import sqlite_utils
+
+from models.records import Extraction
+from models.schema import REPORT_TABLES
+
+
+def report_id_for(file_name: str) -> str:
+    """A stable id from the file name: re-ingesting a changed file keeps its id."""
+    stem = re.sub(r"\.pdf$", "", file_name, flags=re.I)
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-").lower() or "report"
+
+
+def _bbox(b) -> dict:
+    if not b:
+        return {"x0": None, "top": None, "x1": None, "bottom": None}
+    return {"x0": b[0], "top": b[1], "x1": b[2], "bottom": b[3]}
+
+
+def table_csv(cells: Sequence[Sequence[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in cells:
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def _year(date: str | None) -> int | None:
+    return int(date[:4]) if date and re.match(r"^\d{4}", date) else None
+
+
+def report_rows(ext: Extraction, pages: Iterable[tuple[int, str | None, str]], backend: str,
+                overrides: dict | None = None) -> dict[str, list[dict]]:
+    """All rows of one report, keyed by table name (pure: no database)."""
+    from extractors.numbers import parse_number
+
+    meta = ext.report
+    rid = report_id_for(meta.file_name)
+    overrides = overrides or {}
+    date = overrides.get("date") or meta.date
+    rows: dict[str, list[dict]] = {name: [] for name in REPORT_TABLES}
+    rows["reports"] = [{
+        "id": rid, "file_name": meta.file_name, "sha256": meta.sha256,
+        "title": overrides.get("title") or meta.title,
+        "bodies": json.dumps(list(meta.bodies), ensure_ascii=False),
+        "report_numbers": json.dumps(list(meta.report_numbers), ensure_ascii=False),
+        "date": date, "year": _year(date), "page_count": meta.page_count,
+        "series": overrides.get("series"), "url": overrides.get("url"), "backend": backend,
+        "status": "partial" if ext.problems else "ok",
+        "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }]
+    rows["pages"] = [{"id": f"{rid}:p{n}", "report_id": rid, "page": n, "label": label, "text": text}
+                     for n, label, text in pages]
+    for i, s in enumerate(ext.sections):
+        rows["sections"].append({
+            "id": f"{rid}:s{i}", "report_id": rid, "position": i, "number": s.number,
+            "title": s.title, "level": s.level, "kind": s.kind, "page": s.page,
+            "page_end": s.page_end,
+            "parent_id": f"{rid}:s{s.parent_index}" if s.parent_index is not None else None,
+            "annex_number": s.annex_number, "method": s.method, "text": s.text, **_bbox(s.bbox)})
+    for i, f in enumerate(ext.footnotes):
+        rows["footnotes"].append({
+            "id": f"{rid}:n{i}", "report_id": rid, "position": i, "number": f.number,
+            "page": f.page, "text": f.text, "call_page": f.call_page,
+            "section_number": f.section_number, **_bbox(f.bbox)})
+    for i, t in enumerate(ext.tables):
+        cells = [list(r) for r in t.cells]
+        rows["report_tables"].append({
+            "id": f"{rid}:t{i}", "report_id": rid, "position": i, "number": t.number,
+            "label": t.label, "caption": t.caption, "page": t.page, "page_end": t.page_end,
+            "source": t.source, "notes": t.notes, "n_rows": len(cells),
+            "n_cols": max((len(r) for r in cells), default=0),
+            "cells": json.dumps(cells, ensure_ascii=False),
+            "values": json.dumps([[parse_number(c) for c in r] for r in cells]),
+            "csv": table_csv(cells), **_bbox(t.bbox)})
+    for i, g in enumerate(ext.glossary):
+        rows["glossary"].append({"id": f"{rid}:g{i}", "report_id": rid, "acronym": g.acronym,
+                                 "expansion": g.expansion, "page": g.page})
+    rec_ids: dict[str, str] = {}
+    for i, r in enumerate(ext.recommendations):
+        rec_id = f"{rid}:r{r.number}"
+        if rec_id in rec_ids.values():
+            rec_id = f"{rid}:r{r.number}-{i}"
+        rec_ids.setdefault(str(r.number), rec_id)
+        rows["recommendations"].append({
+            "id": rec_id, "report_id": rid, "position": i, "number": str(r.number),
+            "label": r.label, "text": r.text, "summary_text": r.summary_text, "owner": r.owner,
+            "page": r.page, "summary_page": r.summary_page, "theme": r.theme,
+            "section_number": r.section_number, "priority": r.priority, "deadline": r.deadline,
+            "method": r.method, **_bbox(r.bbox or r.summary_bbox)})
+    owners: dict[str, dict] = {}
+    for ref in ext.owner_refs:
+        rec_id = rec_ids.get(str(ref.recommendation_number))
+        if rec_id is None:
+            continue
+        owners.setdefault(ref.key, {"id": ref.key, "label": ref.label, "acronym": ref.acronym,
+                                    "parent": ref.parent})
+        rows["recommendation_owners"].append({
+            "id": f"{rec_id}:o{ref.position}", "recommendation_id": rec_id, "owner_id": ref.key,
+            "report_id": rid, "as_printed": ref.as_printed, "position": ref.position})
+    rows["owners"] = list(owners.values())
+    for i, p in enumerate(ext.problems):
+        rows["quality"].append({"id": f"{rid}:q{i}", "report_id": rid, "kind": p.kind,
+                                "subject": p.subject, "page": p.page, "message": p.message})
+    return rows
+
+
+def _insert(conn: sqlite3.Connection, table: str, rows: list[dict], replace: bool = False) -> None:
+    if not rows:
+        return
+    cols = list(rows[0].keys())
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    sql = f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' for _ in cols)})"
+    conn.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
+
+
+def write_report(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    """Replace one report's rows in a single transaction: all of it lands, or none."""
+    conn = db.conn
+    rid = rows["reports"][0]["id"]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _delete_report_rows(conn, rid)
+        _insert(conn, "reports", rows["reports"], replace=True)
+        for table in ("pages", "sections", "footnotes", "report_tables", "glossary",
+                      "recommendations"):
+            _insert(conn, table, rows.get(table, []))
+        _insert(conn, "owners", rows.get("owners", []), replace=True)
+        _insert(conn, "recommendation_owners", rows.get("recommendation_owners", []))
+        _insert(conn, "quality", rows.get("quality", []))
+        conn.execute("DELETE FROM failures WHERE file_name = ?", (rows["reports"][0]["file_name"],))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _delete_report_rows(conn: sqlite3.Connection, rid: str) -> None:
+    """Remove what a previous ingest of this report wrote (statuses imported by users stay)."""
+    conn.execute("DELETE FROM recommendation_links WHERE from_id IN (SELECT id FROM recommendations WHERE report_id = ?)"
+                 " OR to_id IN (SELECT id FROM recommendations WHERE report_id = ?)", (rid, rid))
+    conn.execute("DELETE FROM statuses WHERE assessed_by_report_id = ?", (rid,))
+    conn.execute("UPDATE sections SET parent_id = NULL WHERE report_id = ?", (rid,))
+    for table in REPORT_TABLES:
+        conn.execute(f"DELETE FROM [{table}] WHERE report_id = ?", (rid,))
+
+
+def record_failure(db: sqlite_utils.Database, file_name: str, sha256: str | None, reason: str) -> None:
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("INSERT OR REPLACE INTO failures (file_name, sha256, reason, at) VALUES (?, ?, ?, ?)",
+                     (file_name, sha256, reason, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def known_hashes(db: sqlite_utils.Database) -> dict[str, str]:
+    """file_name -> sha256 of the reports already stored."""
+    return {row[0]: row[1] for row in db.execute("SELECT file_name, sha256 FROM reports")}

@@ -1,0 +1,1 @@
+"""Orchestration: discover -> layout -> extract -> store -> link -> publish, and the CLI."""

