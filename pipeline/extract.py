@@ -13,12 +13,12 @@ from extractors.footnotes import extract_footnotes
 from extractors.glossary import extract_glossary
 from extractors.layout import read_document
 from extractors.metadata import extract_metadata
-from extractors.owners import owner_refs
+from extractors.owners import canonical_owner
 from extractors.recommendations import extract_recommendations
 from extractors.sections import extract_sections
 from extractors.tables import extract_tables
 from models.document import Document
-from models.records import Extraction, Problem
+from models.records import Extraction, OwnerRef, Problem, Recommendation
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,16 @@ def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(
         owner_refs=tuple(refs),
         problems=tuple(problems),
     )
+
+
+def owner_refs(recs, glossary, nlp=None) -> list[OwnerRef]:
+    """Canonical addressees of every recommendation, so spellings meet in `owners`."""
+    refs = []
+    for rec in recs:
+        for position, name in enumerate(rec.owners):
+            canon = canonical_owner(name, glossary)
+            refs.append(OwnerRef(rec.number, name, canon.key, canon.label, canon.acronym, canon.parent, position))
+    return refs
 
 
 def extract_file(path: str, settings: ExtractSettings = ExtractSettings(), nlp=None, sha256: str | None = None):
