@@ -1,0 +1,578 @@
+"""Sections: the heading hierarchy of a report, from numbering, typography and the outline.
+
+Signals, strongest first:
+- numbering with sequence consistency: after 1.1.3 the next heading may be 1.1.4,
+  1.1.3.1, 1.2 or 2, never 7 or 1.1.1 again; a number that breaks the sequence is a list
+  item or a table cell. The best chain is found by dynamic programming over candidates;
+- typography relative to the document's own body text: a heading line has a style (font,
+  size, weight, slant) other than the body's. Never "larger": some layouts set minor
+  headings smaller than the body;
+- position: TOC pages and lines with page numbers or dot leaders never give headings;
+- the PDF outline, when it validates against the page text, gives structure to
+  documents whose headings are not numbered (GAO side headings).
+Unnumbered parts (SYNTHÈSE, INTRODUCTION, the list of recommendations…) and annexes
+("Annexe n° 4 : …") are level 1.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from extractors.patterns.headings import (
+    ANNEX, CAPTION_START, LABEL_ONLY, LEADERS, NUMBERED_HEADING, PART, TOC_LINE, TOC_TITLE, roman_value,
+)
+from models.document import Document, Line
+from models.records import Section
+
+Style = tuple[str, float, bool, bool]
+_MONO = re.compile(r"(?i)mono|courier|consol|code")
+
+
+@dataclass
+class _Cand:
+    """A heading candidate: its first line index in the flat line list, and what it says."""
+
+    index: int
+    page: int
+    line: Line
+    kind: str  # heading | part | annex | recommendation_list
+    label: str | None = None
+    comps: tuple[tuple[str, int], ...] = ()  # numbering components: ("dec", 1), ("roman", 2)
+    title: str = ""
+    bbox: tuple = ()
+    end: int = 0  # index of the last line of the (wrapped) heading
+    annex_number: int | None = None
+
+
+def extract_sections(doc: Document) -> list[Section]:
+    """The report's sections in reading order, with level, parent, page range and text."""
+    lines = content_lines(doc)
+    if not lines:
+        return []
+    body = body_style(lines)
+    toc_pages = find_toc_pages(doc)
+    ctx = _Context(body, _note_styles(doc, lines), _left_margins(doc, lines, body),
+                   {p.number: p.width for p in doc.pages}, _right_edges(doc, lines, body))
+    cands = _candidates(lines, ctx, toc_pages)
+    numbered = _consistent_styles(_best_chain([c for c in cands if c.kind == "heading"]))
+    others = [c for c in cands if c.kind != "heading"]
+    chosen = sorted(numbered + others, key=lambda c: c.index)
+    chosen = _dedupe_parts(chosen, lines)
+    sections = _to_sections(chosen, lines, doc, method="numbering")
+    outlined = _from_outline(doc, lines, body)
+    if outlined and len(outlined) > 2 * max(1, len([s for s in sections if s.number])):
+        return outlined
+    return sections
+
+
+def content_lines(doc: Document) -> list[Line]:
+    """Body lines, plus "header" lines whose exact text appears on one page only.
+
+    Running headers are found by repetition with digits ignored, so a level-1 heading at
+    the top of each new page ("1 Un pilotage …, volet 1", "2 Un pilotage …, volet 2") can
+    be mistaken for one; a real running header repeats its exact text.
+    """
+    seen: Counter = Counter()
+    for page in doc.pages:
+        for text in {ln.text.strip() for ln in page.lines if ln.role == "header"}:
+            seen[text] += 1
+    return [ln for page in doc.pages for ln in page.lines
+            if ln.is_body or (ln.role == "header" and seen[ln.text.strip()] == 1)]
+
+
+# -- styles and page kinds ------------------------------------------------------------------
+
+def style_of(line: Line) -> Style:
+    return (_family(line.font), round(line.size * 2) / 2, line.bold, line.italic)
+
+
+def _family(font: str) -> str:
+    """The font family without subset prefix and weight/slant suffix."""
+    font = font.split("+", 1)[-1]
+    return re.split(r"[-,]", font)[0].lower()
+
+
+def body_style(lines: list[Line]) -> Style:
+    """The style carrying most characters: the body text."""
+    weights: Counter = Counter()
+    for ln in lines:
+        weights[style_of(ln)] += len(ln.text)
+    return weights.most_common(1)[0][0]
+
+
+def is_distinct(line: Line, body: Style) -> bool:
+    """A style other than the body's: bolder, lighter, slanted, another size or family."""
+    fam, size, bold, italic = style_of(line)
+    return (bold != body[2] or italic != body[3] or abs(size - body[1]) >= 0.5
+            or fam != body[0])
+
+
+def find_toc_pages(doc: Document) -> dict[int, bool]:
+    """Pages of a table of contents -> whether the page is titled so (SOMMAIRE…).
+
+    Untitled ones are pages where most lines end in page numbers; a summary table of
+    recommendations (a page column) can look alike, so parts still count there.
+    """
+    pages: dict[int, bool] = {}
+    for page in doc.pages:
+        body = [ln for ln in page.lines if ln.is_body and ln.text.strip()]
+        if not body:
+            continue
+        titled = any(TOC_TITLE.match(ln.plain_text) for ln in body[:6])
+        ends = sum(1 for ln in body if TOC_LINE.search(ln.text) or LEADERS.search(ln.text)
+                   or re.fullmatch(r"\s*\d{1,3}\s*", ln.text))
+        if titled or (len(body) >= 6 and ends >= 0.45 * len(body)):
+            pages[page.number] = titled
+    return pages
+
+
+# -- candidates -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Context:
+    body: Style
+    note_styles: frozenset  # styles found mostly at page bottoms: footnotes
+    margins: dict  # page -> left margin of the body text
+    widths: dict  # page -> page width
+    rights: dict  # page -> right edge of the body text
+
+
+def _note_styles(doc: Document, lines: list[Line]) -> frozenset:
+    """Styles whose lines sit mostly in the bottom third of the page: footnotes, not headings."""
+    heights = {p.number: p.height for p in doc.pages}
+    total: Counter = Counter()
+    low: Counter = Counter()
+    for ln in lines:
+        st = style_of(ln)
+        total[st] += 1
+        low[st] += ln.top > 0.66 * heights[ln.page]
+    return frozenset(st for st, n in total.items() if n >= 5 and low[st] >= 0.6 * n)
+
+
+def _left_margins(doc: Document, lines: list[Line], body: Style) -> dict:
+    """Per page, the most common left edge of body-style lines (odd/even pages may differ)."""
+    per_page: dict[int, Counter] = {}
+    for ln in lines:
+        if style_of(ln) == body:
+            per_page.setdefault(ln.page, Counter())[round(ln.x0)] += 1
+    overall: Counter = Counter()
+    for c in per_page.values():
+        overall.update(c)
+    default = min((x for x, n in overall.items() if n >= 0.05 * sum(overall.values())), default=0)
+    out = {}
+    for p in doc.pages:
+        c = per_page.get(p.number)
+        out[p.number] = min((x for x, n in c.items() if n >= 3), default=default) if c else default
+    return out
+
+
+def _right_edges(doc: Document, lines: list[Line], body: Style) -> dict:
+    """Per page, the right edge of the body text (where full lines end)."""
+    per_page: dict[int, list[float]] = {}
+    for ln in lines:
+        if style_of(ln) == body:
+            per_page.setdefault(ln.page, []).append(ln.x1)
+    allx = sorted(x for xs in per_page.values() for x in xs)
+    default = allx[int(0.9 * (len(allx) - 1))] if allx else 0
+    out = {}
+    for p in doc.pages:
+        xs = sorted(per_page.get(p.number, []))
+        out[p.number] = xs[int(0.9 * (len(xs) - 1))] if len(xs) >= 5 else default
+    return out
+
+
+def _candidates(lines: list[Line], ctx: _Context, toc: dict[int, bool]) -> list[_Cand]:
+    out: list[_Cand] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        cand = None
+        if not toc.get(ln.page) and not LEADERS.search(ln.text):
+            cand = _candidate_at(lines, i, ctx)
+            if cand and ln.page in toc and (cand.kind == "heading" or _has_neighbour(lines, i, cand.end)):
+                cand = None  # a TOC entry: numbered, or with its page number beside it
+        if cand is None:
+            i += 1
+            continue
+        out.append(cand)
+        i = cand.end + 1
+    return out
+
+
+def _candidate_at(lines: list[Line], i: int, ctx: _Context) -> _Cand | None:
+    ln = lines[i]
+    text = ln.plain_text.strip()
+    if (not text or not is_distinct(ln, ctx.body) or style_of(ln) in ctx.note_styles
+            or (ln.spans and ln.spans[0].superscript)
+            or (_MONO.search(ln.font) and not _MONO.search(ctx.body[0])
+                and not (ln.bold and ln.size > ctx.body[1]))):
+        return None  # code listings with line numbers are no headings (Debian guide p. 28)
+    # pieces of the same visual line split by the layout stage (ligatures, kerning)
+    end = i
+    while (end + 1 < len(lines) and lines[end + 1].page == ln.page
+           and abs(lines[end + 1].top - ln.top) < 2 and style_of(lines[end + 1]) == style_of(ln)
+           and -1 < lines[end + 1].x0 - lines[end].x1 < 1.5 * ln.size):
+        gap = lines[end + 1].x0 - lines[end].x1
+        text += (" " if gap > 0.2 * ln.size else "") + lines[end + 1].plain_text.strip()
+        end += 1
+    # a label alone, its title in the next run on the same baseline
+    if LABEL_ONLY.match(text) and end + 1 < len(lines):
+        nxt = lines[end + 1]
+        same_baseline = (abs(nxt.top - ln.top) < 2 and nxt.x0 > ln.x1
+                         and style_of(nxt)[1:3] == style_of(ln)[1:3])
+        # a chapter number set large above its title ("1" then "Glossaire", ANSSI guide)
+        below = (0 <= nxt.top - ln.bottom < 2 * ln.height and is_distinct(nxt, ctx.body)
+                 and not LABEL_ONLY.match(nxt.plain_text) and not ANNEX.match(nxt.plain_text))
+        if nxt.page == ln.page and (same_baseline or below):
+            text = f"{text} {nxt.plain_text.strip()}"
+            end += 1
+    annex = ANNEX.match(text)
+    if annex:
+        title, end = _wrapped(lines, i, end, text, True, ctx)
+        num = annex.group("num")
+        value = int(num) if num.isdigit() else roman_value(num)
+        return _Cand(i, ln.page, ln, "annex", title=title, end=end, annex_number=value,
+                     bbox=_bbox(lines[i:end + 1]))
+    m = NUMBERED_HEADING.match(text)
+    if m and not TOC_LINE.search(text) and _at_margin(lines, i, end, ctx):
+        comps = _components(m)
+        if comps is None:
+            return None
+        title, end = _wrapped(lines, i, end, m.group("title"), False, ctx)
+        if len(title) > 300:
+            return None
+        return _Cand(i, ln.page, ln, "heading", label=m.group("label"), comps=comps,
+                     title=title, end=end, bbox=_bbox(lines[i:end + 1]))
+    if text[:1].isalpha() and text.upper() == text or PART.match(text):
+        title, end = _wrapped(lines, i, end, text, True, ctx)
+        pm = PART.match(title)
+        if pm:
+            kind = "recommendation_list" if pm.group("reclist") else "part"
+            return _Cand(i, ln.page, ln, kind, title=title, end=end, bbox=_bbox(lines[i:end + 1]))
+    return None
+
+
+def _at_margin(lines: list[Line], i: int, end: int, ctx: _Context) -> bool:
+    """A numbered heading starts near the left margin and has no neighbour on its baseline
+    (table cells do: "A.C.J.E.91" in a row of the ENM training table, dev report p. 39)."""
+    ln = lines[i]
+    margin = ctx.margins.get(ln.page, 0)
+    right = ctx.rights.get(ln.page, 0)
+    # a centred chapter title: as far from the left text edge as from the right one
+    centered = ((right > margin and abs((ln.x0 - margin) - (right - ln.x1)) < 12)
+                or abs((ln.x0 + ln.x1) - ctx.widths.get(ln.page, 0)) < 24)
+    if not centered and (ln.x0 > margin + 50 or ln.x0 < margin - 40):
+        return False
+    return not _has_neighbour(lines, i, end)
+
+
+def _has_neighbour(lines: list[Line], i: int, end: int) -> bool:
+    """Another line on the baseline of line i (table cells, TOC page numbers)."""
+    ln = lines[i]
+    for k in range(max(0, i - 8), min(len(lines), end + 9)):
+        other = lines[k]
+        if not i <= k <= end and other.page == ln.page and abs(other.top - ln.top) < 2.5:
+            return True
+    return False
+
+
+def _components(m: re.Match) -> tuple[tuple[str, int], ...] | None:
+    if m.group("dec"):
+        return tuple(("dec", int(x)) for x in m.group("dec").split("."))
+    if m.group("roman"):
+        value = roman_value(m.group("roman"))
+        return (("roman", value),) if value else None
+    if m.group("upper"):
+        return (("upper", ord(m.group("upper")) - 64),)
+    return (("lower", ord(m.group("lower")) - 96),)
+
+
+def _wrapped(lines: list[Line], i: int, end: int, title: str, any_x: bool,
+             ctx: _Context) -> tuple[str, int]:
+    """Join the lines that continue a heading: same style, same page, just below, after a
+    line that ran to (near) the right edge, unless the next one starts in lower case."""
+    left = ctx.margins.get(lines[i].page, 0)
+    right = ctx.rights.get(lines[i].page, 0)
+    first = lines[end]  # the line carrying the title (the label may sit above it)
+    any_x = any_x or end > i and lines[end].top > lines[i].bottom - 1
+    style = style_of(first)
+    prev = lines[end]
+    j = end + 1
+    while j < len(lines) and j - i < 6:
+        ln = lines[j]
+        gap = ln.top - prev.bottom
+        if (ln.page != first.page or style_of(ln) != style or gap < -1
+                or gap > max(0.9 * first.height, 0.6 * first.size + 2)):
+            break
+        if not any_x and ln.x0 < lines[i].x0 - 2:
+            break
+        text = ln.plain_text.strip()
+        if (NUMBERED_HEADING.match(text) or ANNEX.match(text) or LABEL_ONLY.match(text)
+                or CAPTION_START.match(text)):
+            break
+        full = right - left > 50 and (prev.x1 - left) >= 0.6 * (right - left)
+        if not full and not text[:1].islower():
+            break
+        title = f"{title} {text}"
+        prev = ln
+        end = j
+        j += 1
+    return _clean(title), end
+
+
+def _clean(title: str) -> str:
+    title = re.sub(r"\s+", " ", title).strip()
+    return title.strip(" :–—-").strip()
+
+
+def _bbox(lines: list[Line]) -> tuple:
+    return (min(l.x0 for l in lines), min(l.top for l in lines),
+            max(l.x1 for l in lines), max(l.bottom for l in lines))
+
+
+def _dedupe_parts(chosen: list[_Cand], lines: list[Line]) -> list[_Cand]:
+    """A part title seen twice (running title, back-reference) counts once: the first.
+    An annex number seen twice (a list of annexes, then the annex) keeps the one that
+    opens its page, else the last."""
+    firsts = {ln.page: k for k, ln in reversed(list(enumerate(lines)))}
+    annexes: dict[int | None, _Cand] = {}
+    for c in chosen:
+        if c.kind == "annex":
+            prev = annexes.get(c.annex_number)
+            if prev is None or firsts.get(prev.page) != prev.index:
+                annexes[c.annex_number] = c
+    seen: set[str] = set()
+    out = []
+    for c in chosen:
+        if c.kind == "annex" and annexes.get(c.annex_number) is not c:
+            continue
+        key = c.kind + ":" + _fold(c.title)
+        if c.kind not in ("heading", "annex") and key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+
+
+# -- sequence consistency ---------------------------------------------------------------------
+
+Stack = tuple[tuple[str, int], ...]
+
+
+def _next_stack(stack: Stack, comps: tuple[tuple[str, int], ...]) -> tuple[Stack, float] | None:
+    """The numbering stack after `comps`, and how well it follows `stack` (1 = perfectly).
+
+    A stack is the current path of (kind, value): ("dec", 1), ("dec", 2) for "1.2";
+    ("roman", 2), ("upper", 1) for "II. A.". A kind already on the stack continues at
+    its depth; a new kind opens a deeper level and must start at 1.
+    """
+    kind = comps[0][0]
+    depth = len(comps)
+    pos = next((k for k, (kd, _) in enumerate(stack) if kd == kind), None)
+    if pos is None:
+        new = stack + comps
+        prefix_ok = all(v == 1 for _, v in comps[:-1])
+        last = comps[-1][1]
+        if not prefix_ok or last > 2:
+            return None
+        return new, (1.0 if last == 1 else 0.4)
+    cur = stack[pos:]
+    # the kind region must be contiguous: a decimal path lives at the end of the stack
+    head = [v for kd, v in cur if kd == kind]
+    vals = [v for _, v in comps]
+    if depth - 1 > len(head) or vals[:-1] != head[:depth - 1]:
+        return None
+    if depth - 1 == len(head):  # a child of the current path
+        new = stack + (comps[-1],) if kind == "dec" and depth > 1 else None
+        if new is None:
+            return None
+        return (new, 1.0) if vals[-1] == 1 else ((new, 0.4) if vals[-1] == 2 else None)
+    previous = head[depth - 1]
+    step = vals[-1] - previous
+    new = stack[:pos] + tuple(comps)
+    if step == 1:
+        return new, 1.0
+    if step in (2, 3):
+        return new, 0.3
+    return None
+
+
+def _best_chain(cands: list[_Cand], lookback: int = 80) -> list[_Cand]:
+    """The longest well-ordered sequence of numbered candidates (dynamic programming)."""
+    n = len(cands)
+    score = [0.0] * n
+    stacks: list[Stack] = [()] * n
+    back = [-1] * n
+    for j, c in enumerate(cands):
+        best, best_stack, best_i = None, None, -1
+        start = _next_stack((), c.comps)
+        if start is not None:
+            best, best_stack = start[1], start[0]
+        for i in range(max(0, j - lookback), j):
+            if score[i] <= 0:
+                continue
+            nxt = _next_stack(stacks[i], c.comps)
+            if nxt is None:
+                continue
+            s = score[i] + nxt[1]
+            if best is None or s >= best:  # ties: the nearest predecessor
+                best, best_stack, best_i = s, nxt[0], i
+        if best is not None:
+            score[j], stacks[j], back[j] = best, best_stack, best_i
+    if not n or max(score) <= 0:
+        return []
+    j = max(range(n), key=lambda k: (score[k], -k))
+    chain = []
+    while j >= 0:
+        cands[j].comps = stacks[j]  # the level is the stack depth
+        chain.append(cands[j])
+        j = back[j]
+    chain.reverse()
+    if len(chain) < 2 and not (chain and len(chain[0].title) > 3):
+        return []
+    return chain
+
+
+def _consistent_styles(chain: list[_Cand]) -> list[_Cand]:
+    """Drop chain members whose style is not the one their level uses almost everywhere.
+
+    Headings of one level share a style; a line that slipped into the sequence in another
+    style (a numbered code line, a bold table cell) is not a heading.
+    """
+    by_level: dict[int, Counter] = {}
+    for c in chain:
+        by_level.setdefault(len(c.comps), Counter())[style_of(c.line)] += 1
+    keep = []
+    for c in chain:
+        styles = by_level[len(c.comps)]
+        total = sum(styles.values())
+        main, count = styles.most_common(1)[0]
+        if total >= 4 and count >= 0.75 * total and style_of(c.line) != main:
+            if style_of(c.line)[1] < main[1] - 1.5 or style_of(c.line)[0] != main[0]:
+                continue
+        keep.append(c)
+    return keep
+
+
+# -- records --------------------------------------------------------------------------------
+
+def _number(c: _Cand) -> str | None:
+    if c.kind != "heading" or not c.label:
+        return None
+    label = re.sub(r"(?i)^(?:chapitre|chapter)\s+", "", c.label.strip())
+    return label.rstrip(".)").strip()
+
+
+def _to_sections(chosen: list[_Cand], lines: list[Line], doc: Document, method: str) -> list[Section]:
+    secs: list[Section] = []
+    stack: list[int] = []
+    for k, c in enumerate(chosen):
+        level = len(c.comps) if c.kind == "heading" else 1
+        while stack and secs[stack[-1]].level >= level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        nxt = chosen[k + 1].index if k + 1 < len(chosen) else len(lines)
+        text = "\n".join(ln.text for ln in lines[c.end + 1:nxt])
+        title = c.title
+        if c.kind == "annex":
+            title = f"Annexe n° {c.annex_number} : {c.title}" if c.title else f"Annexe n° {c.annex_number}"
+            m = ANNEX.match(c.title)
+            if m and m.group("title"):
+                title = f"Annexe n° {c.annex_number} : {m.group('title')}"
+            elif m:
+                title = f"Annexe n° {c.annex_number}"
+        secs.append(Section(number=_number(c), title=title, level=level, page=c.page,
+                            bbox=c.bbox or None, kind=c.kind, parent_index=parent, text=text,
+                            annex_number=c.annex_number, method=method))
+        stack.append(len(secs) - 1)
+    return _with_page_ends(secs, doc.page_count)
+
+
+def _with_page_ends(secs: list[Section], last_page: int) -> list[Section]:
+    out = []
+    for k, s in enumerate(secs):
+        end = last_page
+        for t in secs[k + 1:]:
+            if t.level <= s.level:
+                end = max(s.page, t.page if t.bbox and t.bbox[1] > 120 else t.page - 1)
+                break
+        out.append(replace(s, page_end=end))
+    return out
+
+
+# -- outline --------------------------------------------------------------------------------
+
+def _from_outline(doc: Document, lines: list[Line], body: Style) -> list[Section]:
+    """Sections from the bookmarks, each validated by finding its heading on its page."""
+    if not doc.outline:
+        return []
+    by_page: dict[int, list[int]] = {}
+    for k, ln in enumerate(lines):
+        by_page.setdefault(ln.page, []).append(k)
+    chosen: list[tuple[_Cand, int]] = []
+    last = -1
+    for entry in doc.outline:
+        if entry.page is None:
+            # unresolved target (GAO reports): the next heading-styled line with that text
+            idxs = [k for k in range(last + 1, len(lines)) if is_distinct(lines[k], body)]
+        else:
+            idxs = by_page.get(entry.page, [])
+        hit = _find_heading(entry.title, idxs, lines)
+        if hit is None:
+            continue
+        k, end, title = hit
+        last = max(last, end)
+        m = NUMBERED_HEADING.match(entry.title)
+        label = m.group("label") if m and _components(m) else None
+        if label:
+            title = _clean(title[len(label):]) if _fold(title).startswith(_fold(label)) else m.group("title")
+        c = _Cand(k, lines[k].page, lines[k], "heading", label=label, title=title, end=end,
+                  bbox=_bbox(lines[k:end + 1]))
+        c.comps = (("outline", 0),) * max(1, entry.level)
+        am = ANNEX.match(title)
+        if am and entry.level == 1:
+            num = am.group("num")
+            c.kind, c.annex_number = "annex", int(num) if num.isdigit() else roman_value(num)
+        chosen.append((c, entry.level))
+    if len(chosen) < 0.6 * len(doc.outline):
+        return []
+    chosen.sort(key=lambda t: t[0].index)
+    return _to_sections([c for c, _ in chosen], lines, doc, method="outline")
+
+
+def _find_heading(title: str, idxs: list[int], lines: list[Line]) -> tuple[int, int, str] | None:
+    """The line(s) on the target page whose text starts the bookmark title."""
+    want = _key(title)
+    if not want:
+        return None
+    for k in idxs:
+        line_text = lines[k].plain_text
+        m = NUMBERED_HEADING.match(line_text)
+        if m and not NUMBERED_HEADING.match(title):  # "1.1.4 Titre" for bookmark "Titre"
+            line_text = m.group("title")
+        got = _key(line_text)
+        if not got or not want.startswith(got[: max(8, min(len(got), len(want)))]) and not got.startswith(want):
+            continue
+        text, end = lines[k].plain_text.strip(), k
+        j = k + 1
+        while len(_key(text)) < len(want) and j < len(lines) and j - k < 6 and lines[j].page == lines[k].page:
+            nxt = _key(text + lines[j].plain_text)
+            if not want.startswith(nxt[: len(want)]) and not nxt.startswith(want):
+                break
+            text, end = f"{text} {lines[j].plain_text.strip()}", j
+            j += 1
+        if len(_key(text)) < min(len(want), 16):  # "Agency" alone is no match for a long title
+            continue
+        return k, end, _clean(text)
+    return None
+
+
+def _key(s: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", _fold(s))
