@@ -133,8 +133,11 @@ def open_db(path: str) -> sqlite_utils.Database:
 
 
 def migrate(db: sqlite_utils.Database) -> None:
+    from models.views import create_views  # views depend on the tables below
+
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version >= SCHEMA_VERSION and "reports" in db.table_names():
+        create_views(db)  # cheap, and keeps views current when the code changes them
         return
     for name, spec in TABLES.items():
         db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"),
@@ -144,7 +147,5 @@ def migrate(db: sqlite_utils.Database) -> None:
     for table, cols in FTS_COLUMNS.items():
         if not db[table].detect_fts():
             db[table].enable_fts(cols, tokenize=FTS_TOKENIZE, create_triggers=True)
-    from models.views import create_views  # views depend on the tables above
-
     create_views(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
