@@ -80,7 +80,7 @@ def owner_refs(recs, glossary, nlp=None) -> list[OwnerRef]:
     for rec in recs:
         for position, name in enumerate(rec.owners):
             canon = canonical_owner(name, glossary)
-            refs.append(OwnerRef(rec.number, name, canon.key, canon.label, canon.acronym, canon.parent, position))
+            refs.append(OwnerRef(rec.number, name, canon.key, canon.label, canon.acronym, canon.ministry, position))
     return refs
 
 

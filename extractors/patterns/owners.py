@@ -1,0 +1,36 @@
+"""Patterns for addressees of recommendations (owners) and the ministries they belong to."""
+from __future__ import annotations
+
+import regex as re
+
+# Words an addressee starts with: a new one begins on a line (or after a comma) with one of
+# these (IGAS 2019 summary table, p. 5: "Premier ministre," then "Secrétariat d'Etat …").
+INSTITUTION_START = re.compile(
+    r"""
+    ^\s*(?:
+        Ministères?\b | Ministre\b | Premier\s+ministre\b | Secrétariats?\b | Secrétaire\b
+      | Directions?\b | Directeurs?\b | Délégations?\b | Délégué | Conseils?\b | Groupements?\b
+      | Agences?\b | Préfets?\b | Préfectures?\b | ARS\b | Caisses?\b | CNAF\b | CNAM
+      | Haut[-\s]Conseil | Hauts?[-\s]Commissa | Collectivités?\b | Régions?\b | Départements?\b
+      | Communes?\b | Opérateurs?\b | Établissements?\b | Etablissements?\b | Office\b
+      | Inspections?\b | Mission\b | Services?\b | Gouvernement\b | Parlement\b | Union\b
+      | Association | Fédération | Assemblée | Sénat\b | Cour\b | Tribunal | Juridictions?\b
+      | Observatoire | Commission\b | Comité\b | Institut\b | Centre\b | Fonds\b | Autorité
+      | [A-ZÉ]{2,}(?:[-\s][A-ZÉ]{2,})*(?:\s*\(|\s*$)      # an acronym alone: "DGCS", "MJ (DACG)"
+    )
+    """,
+    re.VERBOSE,
+)
+
+# A ministry name: "Ministère de la justice", "ministère des solidarités et de la santé".
+MINISTRY = re.compile(
+    r"""^\s*(?:le\s+)?(?P<ministry>(?:Ministère|Ministre)s?\s+(?:de\s+la|de\s+l['’]|des|du|de)\s*
+        [^(),\-–]+?)\s*(?:$|[(\-–,])""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# Separators between acronyms inside parentheses: "DIAV, SG-SADJAV, DACG", "DGGN et DGPN".
+ACRONYM_SEP = re.compile(r"\s*(?:,|;|/|\bet\b|\band\b)\s*")
+
+# An acronym: "DACG", "SG-SADJAV", "CL(I)SPD" stays out (parentheses are split first).
+ACRONYM = re.compile(r"^[A-ZÉÈ][A-Z0-9ÉÈ]{1,}(?:-[A-Z0-9ÉÈ]{2,})*$")

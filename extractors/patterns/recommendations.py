@@ -1,0 +1,108 @@
+"""Patterns that recognise recommendations: body statements, summary-table cells, list titles.
+
+Every pattern is anchored at the start of a visual line: a statement always opens its own
+line ("Recommandation n°7 : …", IGAS 2019 p. 12), whereas a cross-reference sits inside a
+sentence ("(cf. recommandation n°27)", p. 35; "la recommandation n° 3 du rapport de 2012").
+"""
+from __future__ import annotations
+
+import regex as re
+
+# A body statement: "Recommandation n°7 :", "Recommandation 7 :", "Recommandation n° 7 (DGCS) :",
+# "Préconisation n° 3 –", "Proposition 4 :".
+STATEMENT = re.compile(
+    r"""
+    ^\s*
+    (?P<word>Recommandation|Préconisation|Proposition)   # the keyword, capitalised: opens the line
+    \s*
+    (?:n\s*[°ºo˚]\s*|no\.?\s*|numéro\s*)?                 # optional "n°", "n º", "no", "numéro"
+    (?P<label>\d{1,3}(?:[.-]\d{1,2})?)                    # the number: 7, 12, or 2.3 / 2-3
+    \s*
+    (?:\((?P<owner>(?:[^()]|\([^()]*\)){1,200})\)\s*)?    # optional addressee "(DGCS)", may nest once
+    (?P<sep>[:：.–—-])                                     # a separator is mandatory: colon, dot, dash
+    \s*
+    (?P<text>.*)$                                         # the wording that starts on the same line
+    """,
+    re.VERBOSE,
+)
+
+# A short-label statement: "R7 – Renforcer…", "R12 : …", or the label alone on its line
+# (ANSSI guide: "R1" in bold beside its boxed title).
+SHORT_STATEMENT = re.compile(
+    r"""
+    ^\s*
+    (?P<label>R\s?(?P<num>\d{1,3}))(?!\d)  # "R7", "R 7"
+    (?:
+        (?P<sep>\s*:|\s+[–—-])\s+(?P<text>.+)  # a colon, or a dash after a space ("R121-12-2" is an article)
+      | \s*$                                # or alone on its line
+    )
+    """,
+    re.VERBOSE,
+)
+
+# A number cell of a summary table: "7", "R7", "n° 7", "Recommandation n° 7", "7 – page 40".
+NUMBER_CELL = re.compile(
+    r"""
+    ^\s*
+    (?:Recommandation\s*|Reco\.?\s*)?                 # optional keyword
+    (?:n\s*[°ºo˚]\s*|R\s?)?                           # optional "n°" or "R"
+    (?P<num>\d{1,3})                                  # the number
+    \s*[.)]?\s*                                       # "7." or "7)"
+    (?:[–—-]\s*p(?:age|\.)?\s*(?P<page>\d{1,4}))?     # optional "– page 40"
+    \s*$
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# An entry of a recommendation list printed as lines: ". R31 . I R E Sécurisation …"
+# (ANSSI annex "Liste des recommandations", p. 59), "Recommandation n°3 : …", "R3 – …".
+LIST_ENTRY = re.compile(
+    r"""
+    ^[\s.•■]*                                         # leaders, bullets or stray dots
+    (?:Recommandation\s*(?:n\s*[°ºo˚]\s*)?|R\s?)      # "Recommandation n°" or "R"
+    (?P<num>\d{1,3})                                  # the number
+    \s*[:.–—-]?\s*                                    # optional separator
+    (?P<text>.*)$                                     # the wording (title)
+    """,
+    re.VERBOSE,
+)
+
+# Header cells of a summary table, each mapped to the column role it announces.
+HEADER_CELLS = {
+    "number": re.compile(r"^\s*(?:N\s*[°ºo˚]|Num(?:éro)?\.?|#|Réf\.?)\s*$", re.IGNORECASE),
+    "text": re.compile(r"^\s*(?:Recommandations?|Préconisations?|Propositions?|Intitulé)\b", re.IGNORECASE),
+    "owner": re.compile(
+        r"""^\s*(?:Autorités?\s+responsables?|Destinataires?|Responsables?|Acteurs?
+                |Pilotes?|Porteurs?|Service\s+responsable|Administrations?\s+concernées?)\b""",
+        re.IGNORECASE | re.VERBOSE),
+    "deadline": re.compile(r"^\s*(?:Échéances?|Echéances?|Délais?|Calendrier|Horizon)\b", re.IGNORECASE),
+    "priority": re.compile(r"^\s*(?:Priorités?|Degré\s+de\s+priorité)\b", re.IGNORECASE),
+    "page": re.compile(r"^\s*(?:Pages?|p\.)\s*$", re.IGNORECASE),
+}
+
+# Titles of a section that lists recommendations (summary table or list).
+LIST_TITLE = re.compile(
+    r"""
+    ^\s*(?:Annexe\s*(?:n\s*[°ºo˚]\s*)?\d*\s*[:.–-]?\s*)?       # optional "Annexe n° 2 :"
+    (?:Table(?:au)?|Liste|Synthèse|Récapitulatif|Récapitulation|Relevé)  # the list word
+    \s+(?:des\s+|de\s+l[ae]s?\s+)?                             # "des"
+    (?:principales\s+)?recommandations\b                       # "recommandations"
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# An English side heading that introduces a numbered list of recommendations (GAO reports).
+EN_REC_HEADING = re.compile(r"recommendations?\s*f\s*or\s*executive\s*action", re.IGNORECASE)
+
+# A numbered item of such a list: "1. Consideration, during the promulgation …".
+EN_ITEM = re.compile(r"^\s*(?P<num>\d{1,2})\.\s+(?P<text>\S.*)$")
+
+# The English lead-in naming the addressees: "we recommend that the Director of OMB … take
+# the following seven actions" (GAO-07-791, p. 53).
+EN_LEAD_IN = re.compile(
+    r"""recommend\s+that,?\s*(?:in\s+light\s+of\s+.*?,\s*)?   # "recommend that", optional clause
+        (?:both\s+)?(?P<owner>.+?)                           # the addressees
+        \s+(?:take|should\s+take|direct|develop)\b           # the verb that follows them
+    """,
+    re.VERBOSE | re.IGNORECASE | re.DOTALL,
+)

@@ -1,0 +1,299 @@
+"""The summary of recommendations: a table (or a list) that repeats every recommendation.
+
+Why: the table gives what the body rarely does — the addressee ("Autorité responsable"),
+the theme rows that group recommendations, the printed page of the body statement — and its
+own wording, which may differ from the body's. Columns come in any order; the header row
+names them. Rows are rebuilt from the column x-positions and from the ruling lines of the
+cells (IGAS 2019 pp. 5-7: the number "1" sits in the middle of its row, content-stream order
+is number, text lines, owner lines, page), else from vertical gaps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+import regex as re
+
+from extractors.patterns.recommendations import HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL, STATEMENT
+from extractors.rec_body import _TAGS, _join, _page_lines
+from models.document import BBox, Document, Line, Page
+
+# A number printed at the start of the text cell when the table has no number column.
+_LEADING_NO = re.compile(r"^\s*(?:R\s?|n\s*°\s*)?(?P<num>\d{1,3})\s*[.):–—-]\s+(?P<text>\S.*)$")
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    number: int
+    text: str
+    owner: str | None  # as printed, line breaks folded to spaces
+    owner_cell: str | None  # as printed, with the cell's line breaks (a signal for splitting)
+    page: int  # physical page of the row
+    bbox: BBox
+    theme: str | None = None
+    printed_page: str | None = None
+    label: str | None = None
+    deadline: str | None = None
+    priority: str | None = None
+
+
+@dataclass(frozen=True)
+class _Columns:
+    starts: tuple[tuple[str, float], ...]  # (role, x0) sorted by x0
+    left: float
+    right: float
+
+    def role_of(self, ln: Line) -> str:
+        role = self.starts[0][0]
+        for r, x in self.starts:
+            if x <= ln.x0 + 6:
+                role = r
+        return role
+
+    def x_of(self, role: str) -> float | None:
+        return next((x for r, x in self.starts if r == role), None)
+
+
+def _header(lines: Sequence[Line]) -> tuple[_Columns, float] | None:
+    """Columns named by a header row, and the header's bottom; None when the page has none."""
+    for ln in lines:
+        t = ln.plain_text.strip()
+        if len(t) > 40 or not HEADER_CELLS["text"].match(t):
+            continue
+        row = [l for l in lines if abs(l.top - ln.top) < 4 and len(l.plain_text.strip()) <= 40]
+        roles: dict[str, Line] = {}
+        for l in row:
+            for role, rx in HEADER_CELLS.items():
+                if rx.match(l.plain_text.strip()) and role not in roles:
+                    roles[role] = l
+                    break
+        if "text" in roles and len(roles) >= 2 and ("owner" in roles or "number" in roles or "page" in roles):
+            starts = tuple(sorted(((r, l.x0) for r, l in roles.items()), key=lambda kv: kv[1]))
+            return _Columns(starts, min(l.x0 for l in roles.values()), max(l.x1 for l in roles.values())), \
+                max(l.bottom for l in row)
+    return None
+
+
+def _table_lines(lines: Sequence[Line], cols: _Columns, top: float) -> list[Line]:
+    """Lines under the header down to the end of the table (a wide vertical gap)."""
+    out: list[Line] = []
+    bottom = top
+    for ln in sorted((l for l in lines if l.top >= top - 1), key=lambda l: l.top):
+        if ln.x0 < cols.left - 15 or (out and ln.top - bottom > 4 * max(ln.height, 1)):
+            break
+        out.append(ln)
+        bottom = max(bottom, ln.bottom)
+    return out
+
+
+def _row_bands(page: Page, lines: list[Line], cols: _Columns) -> list[list[Line]]:
+    """Group the table's lines into rows: between horizontal rules when the cells are ruled,
+    else where the vertical gap between stacked lines opens up."""
+    if not lines:
+        return []
+    top, bottom = min(l.top for l in lines), max(l.bottom for l in lines)
+    ys: set[float] = set()
+    for r in page.rules:  # thin rules give their middle, drawn cell rectangles both edges
+        x0, r_top, x1, r_bottom = r.bbox
+        if x1 < cols.left - 5 or x0 > cols.right + 5 or r.is_vertical:
+            continue
+        edges = [(r_top + r_bottom) / 2] if r.is_horizontal else [r_top, r_bottom]
+        ys.update(round(y, 0) for y in edges if top - 3 <= y <= bottom + 12)
+    ys = sorted(ys)
+    bounds: list[float] = []
+    for y in ys:
+        if not bounds or y - bounds[-1] > 3:
+            bounds.append(y)
+    bands: list[list[Line]] = []
+    # running headers/footers count only inside the ruled cells (see find_summary_table)
+    lines = [l for l in lines
+             if l.role == "body" or (len(bounds) >= 2 and bounds[0] - 1 < l.top and l.bottom < bounds[-1] + 1)]
+    if not lines:
+        return []
+    top, bottom = min(l.top for l in lines), max(l.bottom for l in lines)
+    if len(bounds) >= 2:
+        edges = ([top - 5] if bounds[0] > top + 3 else []) + bounds  # below the last rule: not the table
+        for a, b in zip(edges, edges[1:]):
+            band = [l for l in lines if a <= (l.top + l.bottom) / 2 < b]
+            if band:
+                bands.append(band)
+        return bands
+    cur: list[Line] = []
+    cur_bottom = None
+    for ln in sorted(lines, key=lambda l: l.top):
+        if cur and ln.top - cur_bottom > 0.35 * max(ln.height, 1):
+            bands.append(cur)
+            cur = []
+        cur.append(ln)
+        cur_bottom = ln.bottom if cur_bottom is None or len(cur) == 1 else max(cur_bottom, ln.bottom)
+    if cur:
+        bands.append(cur)
+    return bands
+
+
+def _cell(lines: Sequence[Line], sep: str = " ") -> str:
+    ordered = sorted(lines, key=lambda l: (round(l.top, 0), l.x0))
+    if sep == " ":
+        return _join([l.plain_text for l in ordered])
+    return sep.join(l.plain_text.strip().replace("\x02", "-") for l in ordered)
+
+
+def _split_cells(ln: Line, cols: _Columns) -> list[Line]:
+    """Cut a line that the PDF glued across a column border back into its cells: a number
+    glued to the first line of its text ("15 Garantir …", IGAS 2019 p. 6, one span), an
+    owner glued to the number at its right ("Ministère de la justice (DACG) 3"), else at the
+    space nearest to where the column starts, in proportion to the text's width."""
+    inside = [(r, x) for r, x in cols.starts if ln.x0 + 6 < x < ln.x1 - 4]
+    if not inside:
+        return [ln]
+    role, x = inside[0]
+    t = ln.plain_text
+    own = cols.role_of(ln)
+    m = None
+    if own in ("number", "page"):
+        m = re.match(r"^\s*((?:R\s?|n\s*°\s*)?\d{1,4}\.?)\s+(\S.*)$", t)
+    elif role in ("number", "page"):
+        m = re.match(r"^(.*\S)\s+((?:R\s?)?\d{1,4})\s*$", t)
+    if m:
+        left, right = m.group(1), m.group(2)
+    else:
+        cut = round((x - ln.x0) / max(ln.x1 - ln.x0, 1) * len(t))
+        spaces = [i for i, c in enumerate(t) if c == " "]
+        if not spaces:
+            return [ln]
+        cut = min(spaces, key=lambda i: abs(i - cut))
+        left, right = t[:cut], t[cut + 1:]
+    a = replace(ln, text=left, bbox=(ln.x0, ln.top, x - 1, ln.bottom), spans=())
+    b = replace(ln, text=right, bbox=(x, ln.top, ln.x1, ln.bottom), spans=())
+    return [a] + _split_cells(b, cols)
+
+
+def _parse_rows(page: Page, bands: list[list[Line]], cols: _Columns, theme: str | None,
+                rows: list[SummaryRow]) -> str | None:
+    text_x = cols.x_of("text") or cols.left
+    for band in bands:
+        band = [piece for ln in band for piece in _split_cells(ln, cols)]
+        by_role: dict[str, list[Line]] = {}
+        for ln in band:
+            by_role.setdefault(cols.role_of(ln), []).append(ln)
+        number = label = None
+        text_lines = by_role.get("text", [])
+        if "number" in by_role:
+            m = NUMBER_CELL.match(_cell(by_role["number"]))
+            if m:
+                number, label = int(m.group("num")), _cell(by_role["number"])
+        elif text_lines:
+            first = sorted(text_lines, key=lambda l: l.top)[0]
+            m = STATEMENT.match(first.plain_text) or _LEADING_NO.match(first.plain_text)
+            if m:
+                number = int(re.sub(r"\D.*", "", m.group("label") if "label" in m.groupdict() and m.group("label") else m.group("num")) or 0)
+                label = first.plain_text[: m.start("text")].strip(" :–-")
+                text_lines = [type(first)(**{**first.__dict__, "text": m.group("text"), "spans": ()})] + \
+                    [l for l in text_lines if l is not first]
+        if number is None:
+            whole = _cell(band)
+            if not whole:
+                continue
+            wide = min(l.x0 for l in band) < text_x - 5 or all(l.bold for l in band) \
+                or len(by_role) == 1 and "text" not in by_role
+            if wide or not rows:
+                theme = whole
+            elif text_lines and rows and rows[-1].page < page.number:
+                prev = rows[-1]  # a row cut by the page break goes on here
+                rows[-1] = SummaryRow(**{**prev.__dict__, "text": _join([prev.text, _cell(text_lines)]),
+                                         "owner": _join([prev.owner or "", _cell(by_role.get("owner", []))]) or None})
+            continue
+        owner_cell = _cell(by_role.get("owner", []), sep="\n") or None
+        rows.append(SummaryRow(
+            number=number, text=_cell(text_lines), owner=_join([owner_cell]) if owner_cell else None,
+            owner_cell=owner_cell, page=page.number,
+            bbox=(min(l.x0 for l in band), min(l.top for l in band), max(l.x1 for l in band), max(l.bottom for l in band)),
+            theme=theme, printed_page=_cell(by_role.get("page", [])) or None, label=label,
+            deadline=_cell(by_role.get("deadline", [])) or None, priority=_cell(by_role.get("priority", [])) or None))
+    return theme
+
+
+def find_summary_table(doc: Document) -> list[SummaryRow]:
+    """Rows of the summary table(s), over as many pages as the table runs."""
+    rows: list[SummaryRow] = []
+    theme = None
+    cols = None
+    for page in doc.pages:
+        # a number cell printed at the same place on every page can be taken for a running
+        # header, footer or page label by the layout stage (fixture "split-summary"): ruled rows read them
+        lines = _page_lines(page, ("body", "footer", "header", "page_label"))
+        head = _header(lines)
+        if head is not None:
+            cols, top = head
+        elif cols is not None and rows and rows[-1].page == page.number - 1:
+            top = min((l.top for l in lines), default=0)  # the table goes on without its header
+        else:
+            cols = None
+            continue
+        body = _table_lines(lines, cols, top + 0.5)
+        if head is None:
+            # without a repeated header the page continues the table only if its rows carry
+            # on the numbering (a body page with "R1 - …" paragraphs must not pass)
+            trial = list(rows)
+            trial_theme = _parse_rows(page, _row_bands(page, body, cols), cols, theme, trial)
+            new = trial[len(rows):]
+            if not new or not isinstance(rows[-1].number, int) or new[0].number != rows[-1].number + 1 \
+                    or any(b.number != a.number + 1 for a, b in zip(new, new[1:])):
+                cols = None
+                continue
+            rows[:] = trial
+            theme = trial_theme
+            continue
+        theme = _parse_rows(page, _row_bands(page, body, cols), cols, theme, rows)
+    return rows
+
+
+def find_summary_list(doc: Document) -> list[SummaryRow]:
+    """Entries of a list of recommendations printed as lines under its title (ANSSI annex
+    "Liste des recommandations": ". R31 . I R E Sécurisation … PAM" and the page at right)."""
+    best: list[SummaryRow] = []
+    for page in doc.pages:
+        lines = _page_lines(page)
+        for ln in lines:
+            if not LIST_TITLE.match(ln.plain_text) or not (ln.bold or ln.size > doc.body_size + 1):
+                continue
+            rows: list[SummaryRow] = []
+            for p in doc.pages[page.number - 1:]:
+                got = _list_page(p, _page_lines(p), ln.top if p is page else -1, rows)
+                if not got and p is not page:
+                    break
+            if len(rows) > len(best):
+                best = rows
+    return best
+
+
+def _list_page(page: Page, lines: list[Line], top: float, rows: list[SummaryRow]) -> int:
+    """Entries of one page of a list: the pieces of a visual row are joined, a number alone
+    at the right margin is the printed page of the body statement."""
+    got = 0
+    visual: list[list[Line]] = []
+    for ln in sorted((l for l in lines if l.top > top), key=lambda l: (l.top, l.x0)):
+        if visual and abs(visual[-1][0].top - ln.top) < 0.5 * max(ln.height, 1):
+            visual[-1].append(ln)
+        else:
+            visual.append([ln])
+    for row in visual:
+        row.sort(key=lambda l: l.x0)
+        printed = None
+        if len(row) > 1 and re.fullmatch(r"\d{1,4}", row[-1].plain_text.strip()) and row[-1].x0 > page.width * 0.7:
+            printed = row[-1].plain_text.strip()
+            row = row[:-1]
+        t = " ".join(l.plain_text.strip() for l in row).strip()
+        bbox = (row[0].x0, min(l.top for l in row), max(l.x1 for l in row), max(l.bottom for l in row))
+        m = LIST_ENTRY.match(t)
+        if m and m.group("text"):
+            rows.append(SummaryRow(number=int(m.group("num")), text=_TAGS.sub("", m.group("text").strip(" .")),
+                                   owner=None, owner_cell=None, page=page.number, bbox=bbox, printed_page=printed,
+                                   label=t[: m.start("num")].strip(" .•■") + m.group("num")))
+            got += 1
+        elif rows and rows[-1].page == page.number and t and bbox[0] > rows[-1].bbox[0] + 5 \
+                and bbox[1] - rows[-1].bbox[3] < 0.8 * (bbox[3] - bbox[1]):
+            prev = rows[-1]  # the entry's title wraps
+            rows[-1] = SummaryRow(**{**prev.__dict__, "text": _join([prev.text, t]),
+                                     "bbox": (prev.bbox[0], prev.bbox[1], max(prev.bbox[2], bbox[2]), bbox[3])})
+    return got

