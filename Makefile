@@ -31,6 +31,9 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
+screenshots: ingest
+	$(BIN)/python -m pipeline.screenshots --db $(DB) --out docs/ --corpus corpus/
+
 bench: install
 	$(BIN)/python -m pipeline.bench
 

