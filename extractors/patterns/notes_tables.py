@@ -1,0 +1,56 @@
+"""Patterns for footnotes and tables: note numbers, calls, captions, sources and notes.
+
+French first ("Tableau 3 :", "Source : …"), with the English forms the real corpus shows
+("Table 2:", "Figure 4."). Each pattern is tested with positive and negative examples in
+tests/test_tables.py and tests/test_footnotes.py.
+"""
+from __future__ import annotations
+
+import regex
+
+NOTE_START = regex.compile(
+    r"""^\s*
+    (?P<number>\d{1,4})          # the note number as printed: "12"
+    (?:\s*[.)]\s*|\s+)           # then a space, or "12." / "12)" as some layouts print it
+    (?=.*\p{L})                  # words follow, not a row of figures ("3 2 1 0" on an axis)
+    (?P<text>(?![%‰€$°]|[-–/]\s*\d)\S.*)  # the note text; not "12 %", "12 €", "12 - 14"
+    $""",
+    regex.X,
+)
+
+CALL_TEXT = regex.compile(
+    r"""^\s*
+    \d{1,4}                      # a call: "12"
+    (?:\s*[,\-–]\s*\d{1,4})*     # or several: "3,4" / "5-7"
+    \s*$""",
+    regex.X,
+)
+
+CAPTION = regex.compile(
+    r"""^\s*
+    (?P<kind>Tableau|Tab\.|Table|Graphique|Figure|Schéma|Carte|Encadré)  # the object named
+    (?:\s+n\s*[°o º]\s*|\s+)?    # "Tableau n° 3", "Tableau 3", "Tableau :"
+    (?P<label>\d{1,3}(?:[.\-]\d{1,3})?|[IVX]{1,5})?  # its number: "3", "2.4", "12-1", "IV"
+    \s*(?P<sep>[:.–—-])          # the separator after the label: ":", ".", "–"
+    \s*(?P<text>.*)              # the caption text (may be empty when it wraps)
+    $""",
+    regex.X,
+)
+
+TABLE_KINDS = ("tableau", "tab.", "table")  # captions that announce a table (not a figure)
+
+SOURCE = regex.compile(
+    r"""^\s*
+    (?:Sources?|Source\s+des\s+données)  # "Source", "Sources", "Source des données"
+    \s*:                                  # always followed by a colon in French reports
+    """,
+    regex.X | regex.I,
+)
+
+TABLE_NOTE = regex.compile(
+    r"""^\s*
+    (?:Notes?|Lecture|Champ|Nota|N\.\s?B\.|Précisions?\s+méthodologiques?)  # what the line is
+    \s*:                                  # followed by a colon
+    """,
+    regex.X | regex.I,
+)
