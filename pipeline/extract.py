@@ -81,6 +81,7 @@ def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(
     tables, table_problems = ([], [])
     if settings.with_tables:
         tables, table_problems = stage("tables", extract_tables, doc, default=([], []))
+    tables = without_summary_tables(tables, recs)
     problems = [*problems, *rec_problems, *note_problems, *table_problems]
     return Extraction(
         report=meta,
@@ -92,6 +93,28 @@ def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(
         owner_refs=tuple(refs),
         problems=tuple(problems),
     )
+
+
+def without_summary_tables(tables, recs) -> list:
+    """Drop the table that holds the summary of recommendations: its rows are already the
+    `recommendations` records (with their page), and a second copy as a data table would
+    only duplicate them in searches and exports."""
+    boxes = [(r.summary_page, r.summary_bbox) for r in recs if r.summary_page and r.summary_bbox]
+
+    def holds_summary(t) -> bool:
+        if t.bbox is None:
+            return False
+        last = t.page_end or t.page
+        inside = sum(1 for page, b in boxes
+                     if t.page <= page <= last and (page != t.page or _contains(t.bbox, b)))
+        return inside >= 2
+
+    return [t for t in tables if not holds_summary(t)]
+
+
+def _contains(outer, inner, slack: float = 2.0) -> bool:
+    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
+            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
 
 
 def owner_refs(recs, glossary, nlp=None) -> list[OwnerRef]:

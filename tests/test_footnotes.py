@@ -19,8 +19,9 @@ from models.document import Document, Line, Page, Rule, Span
 from models.records import Section
 from tests.fixtures.builder import build_pdf
 from tests.fixtures.examples import VARIANTS, example
+from tests.paths import DEV_PDF
 
-DEV = "/work/shared/corpus/dev/igas-2019-prostitution.pdf"
+DEV = str(DEV_PDF)
 
 
 def norm(text: str) -> str:

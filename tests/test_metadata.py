@@ -9,8 +9,8 @@ from extractors.layout import read_document
 from extractors.metadata import cover_title, extract_metadata, find_bodies, find_date, find_report_numbers
 from models.document import Document, Line, Page
 from tests.test_sections import dev_doc  # noqa: F401  (session fixture: the dev report, read once)
+from tests.paths import REAL
 
-REAL = Path("/work/shared/corpus/real")
 
 
 def _line(text, top, size=11.0, bold=False, x0=70.0, page=1):

@@ -19,9 +19,9 @@ from extractors.glossary import extract_glossary
 from extractors.layout import read_document
 from extractors.recommendations import extract_recommendations
 from models.records import Section
+from tests.paths import DEV_PDF, REAL
 
-DEV = Path("/work/shared/corpus/dev/igas-2019-prostitution.pdf")
-REAL = Path("/work/shared/corpus/real")
+DEV = DEV_PDF
 
 
 def norm(s) -> str:

@@ -10,10 +10,10 @@ import pytest
 from extractors.layout import read_document
 from extractors.sections import extract_sections
 from models.document import Document, Line, Page, Span
+from tests.paths import DEV_PDF, REAL
 
-DEV = Path("/work/shared/corpus/dev/igas-2019-prostitution.pdf")
+DEV = DEV_PDF
 DEV_TRUTH = DEV.with_name("igas-2019-prostitution.truth.json")
-REAL = Path("/work/shared/corpus/real")
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from extractors.patterns.notes_tables import CAPTION, SOURCE, TABLE_NOTE
 from extractors.tables import extract_tables
 from tests.fixtures.examples import VARIANTS
 from tests.test_footnotes import build_variant, dev_document
+from tests.paths import REAL
 
 
 def norm(text) -> str:
@@ -139,7 +140,6 @@ def test_dev_report_tables():
 
 # -- the real corpus: other layouts must run and hold -------------------------------------------
 
-REAL = Path("/work/shared/corpus/real")
 
 
 @pytest.mark.slow

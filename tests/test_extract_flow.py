@@ -1,0 +1,53 @@
+"""The whole extract flow (`suivi extract`) on generated reports: contract 1, end to end."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.extract import ExtractSettings, extract_file, load_nlp
+from tests.fixtures.builder import build_pdf
+from tests.fixtures.examples import example
+
+
+@pytest.fixture(scope="module")
+def classic(tmp_path_factory):
+    report, layout = example("classic")
+    path = tmp_path_factory.mktemp("flow") / "classic.pdf"
+    return path, build_pdf(report, layout, path)
+
+
+def test_extract_cli_prints_contract_one(classic):
+    path, truth = classic
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    data = json.loads(out)
+    assert set(data) == {"report", "sections", "recommendations", "footnotes", "tables"}
+    assert data["report"]["page_count"] == truth.page_count
+    assert [r["number"] for r in data["recommendations"]] == [r.number for r in truth.recommendations]
+    assert [(s["number"], s["page"]) for s in data["sections"]] == [(s.number, s.page) for s in truth.sections]
+
+
+def test_summary_of_recommendations_is_not_repeated_as_a_data_table(classic):
+    path, truth = classic
+    _, ext = extract_file(str(path), ExtractSettings(), nlp=load_nlp())
+    assert [t.number for t in ext.tables] == [t.number for t in truth.tables]
+    assert all(r.summary_page for r in ext.recommendations)
+
+
+def test_extract_without_tables_and_footnotes(classic):
+    path, _ = classic
+    _, ext = extract_file(str(path), ExtractSettings(with_tables=False, with_footnotes=False))
+    assert ext.tables == () and ext.footnotes == () and ext.recommendations
+
+
+def test_extract_cli_names_the_file_on_bad_input(tmp_path):
+    bad = tmp_path / "notes.pdf"
+    bad.write_text("not a pdf at all")
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(bad)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert str(bad) in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
