@@ -28,6 +28,7 @@ _PAGE_LABEL = re.compile(
     re.I | re.X,
 )
 _DIGITS = re.compile(r"\d+")
+_NUMBERING_TOKEN = re.compile(r"[\dIVXivx]{1,4}([.)]\d{0,3}){0,5}[.)]?|[A-Za-z][.)]|[•\-–]")
 HEADER_ZONE = 0.14  # share of the page height where running headers/footers may sit
 
 
@@ -44,7 +45,7 @@ def read_document(path: str, backend: str = "pdfium", sha256: str | None = None)
     count, raw_pages, outline, pdf_title = open_pages(path, backend)
     pages = [build_page(raw) for raw in raw_pages]
     if not any(p.has_text for p in pages):
-        raise NoTextLayer(f"{path}: no text layer (image-only PDF, {count} pages); re-run with --ocr")
+        raise NoTextLayer(f"{path}: no text layer (image-only PDF, {count} page{'s' if count > 1 else ''}); re-run with --ocr")
     pages = mark_running_lines(pages)
     return Document(
         path=str(path),
@@ -65,48 +66,58 @@ def build_page(raw: RawPage) -> Page:
 
 
 def _group_lines(page: int, glyphs: list[Glyph]) -> list[list[Glyph]]:
-    """Consecutive glyphs on the same baseline band, moving right, form one line."""
+    """Consecutive glyphs on the same baseline band, moving right, form one line.
+
+    The line's main size and its last inked glyph are tracked as the line grows (they
+    were recomputed per glyph, quadratic in the line length on long table rows).
+    """
     groups: list[list[Glyph]] = []
     current: list[Glyph] = []
-    band = (0.0, 0.0)
+    band_top = band_bottom = 0.0
+    main = 0.0  # the largest glyph size in the current line
+    last: Glyph | None = None  # its last inked glyph
     for g in glyphs:
         if g.text == " ":
             if current:
                 current.append(g)
             continue
-        if current and _same_line(current, band, g):
+        if last is not None and _joins(last.size, last.x1, band_top, band_bottom, g):
             current.append(g)
-            if g.size >= 0.8 * _main_size(current):
-                band = (min(band[0], g.top), max(band[1], g.bottom))
+            if g.size > main:
+                main = g.size
+            if g.size >= 0.8 * main:
+                if g.top < band_top:
+                    band_top = g.top
+                if g.bottom > band_bottom:
+                    band_bottom = g.bottom
+            last = g
             continue
         if current:
             groups.append(current)
         current = [g]
-        band = (g.top, g.bottom)
+        band_top, band_bottom = g.top, g.bottom
+        main = g.size
+        last = g
     if current:
         groups.append(current)
     return groups
 
 
-def _main_size(glyphs: list[Glyph]) -> float:
-    return max(g.size for g in glyphs if g.text != " ")
-
-
-def _last_ink(glyphs: list[Glyph]) -> Glyph:
-    for g in reversed(glyphs):
-        if g.text != " ":
-            return g
-    return glyphs[-1]
-
-
-def _same_line(current: list[Glyph], band: tuple[float, float], g: Glyph) -> bool:
-    last = _last_ink(current)
-    size = max(last.size, g.size, 1.0)
-    if g.x0 < last.x1 - 0.6 * size:  # moved back: a new line, column or cell
+def _joins(last_size: float, last_x1: float, top: float, bottom: float, g: Glyph) -> bool:
+    """Does `g` continue the line whose band is (top, bottom) and last glyph ends at last_x1?"""
+    size = last_size if last_size > g.size else g.size
+    if size < 1.0:
+        size = 1.0
+    if g.x0 < last_x1 - 0.6 * size:  # moved back: a new line, column or cell
         return False
-    top, bottom = band
-    overlap = min(bottom, g.bottom) - max(top, g.top)
-    return overlap >= 0.35 * min(bottom - top, g.bottom - g.top, size)
+    g_top, g_bottom = g.top, g.bottom
+    overlap = (bottom if bottom < g_bottom else g_bottom) - (top if top > g_top else g_top)
+    need = bottom - top
+    if g_bottom - g_top < need:
+        need = g_bottom - g_top
+    if size < need:
+        need = size
+    return overlap >= 0.35 * need
 
 
 def _split_gaps(page: int, glyphs: list[Glyph]) -> list[Line]:
@@ -119,14 +130,27 @@ def _split_gaps(page: int, glyphs: list[Glyph]) -> list[Line]:
     size = max((g.size for g in ink), default=10.0)
     pieces: list[list[Glyph]] = [[]]
     prev: Glyph | None = None
+    one_word = True  # the current piece is a single word so far (no space, no gap)
+    saw_space = False
     for g in glyphs:
         if g.text == " ":
             pieces[-1].append(g)
+            saw_space = True
             continue
-        if prev is not None and g.x0 - prev.x1 > 2.5 * size:
+        gap = g.x0 - prev.x1 if prev is not None else 0.0
+        if prev is not None and gap > 2.5 * size:
             left = "".join(x.text for x in pieces[-1]).strip()
-            if not re.fullmatch(r"[\dIVXivx]{1,4}([.)]\d{0,3}){0,5}[.)]?|[A-Za-z][.)]|[•\-–]", left):
+            # Only a lone token is a heading number: table cells "15 15 | 21" set without
+            # space characters must not read as the number "1515" (IGAS 2019 p. 18).
+            if not (one_word and _NUMBERING_TOKEN.fullmatch(left)):
                 pieces.append([])
+                one_word = True
+            else:
+                one_word = False
+        elif one_word and prev is not None and pieces[-1] and (
+                saw_space or gap > 0.18 * (g.size if g.size > prev.size else prev.size)):
+            one_word = False
+        saw_space = False
         pieces[-1].append(g)
         prev = g
     return [line for piece in pieces if (line := make_line(page, piece)) is not None]
@@ -136,18 +160,21 @@ def make_line(page: int, glyphs: list[Glyph]) -> Line | None:
     ink = [g for g in glyphs if g.text != " "]
     if not ink:
         return None
-    weights = Counter()
-    for g in ink:
-        weights[(g.size, g.font, g.bold, g.italic)] += 1
+    # The most common style wins; on a tie, the first seen (Counter keeps insertion order).
+    weights = Counter([(g.size, g.font, g.bold, g.italic) for g in ink])
     (size, font, bold, italic), _ = weights.most_common(1)[0]
-    size = max(size, max(g.size for g in ink) if _mostly_small(ink, size) else size)
-    normal = [g for g in ink if g.size >= 0.8 * size]
-    baseline = max((g.bottom for g in normal), default=max(g.bottom for g in ink))
+    if _mostly_small(ink, size):
+        size = max(size, max(g.size for g in ink))
+    floor = 0.8 * size
+    baseline = max((g.bottom for g in ink if g.size >= floor), default=None)
+    if baseline is None:
+        baseline = max(g.bottom for g in ink)
     spans = _spans(ink_and_spaces(glyphs), size, baseline)
     text = _text_of(spans)
     if not text:
         return None
-    bbox = (min(g.x0 for g in ink), min(g.top for g in ink), max(g.x1 for g in ink), max(g.bottom for g in ink))
+    bbox = (min([g.x0 for g in ink]), min([g.top for g in ink]), max([g.x1 for g in ink]),
+            max([g.bottom for g in ink]))
     bold_share = sum(len(s.text.strip()) for s in spans if s.bold and not s.superscript)
     letters = sum(len(s.text.strip()) for s in spans if not s.superscript) or 1
     return Line(page, text, tuple(round(v, 2) for v in bbox), font, size, bold_share / letters >= 0.6, italic, tuple(spans))
@@ -179,7 +206,8 @@ def _spans(glyphs: list[Glyph], size: float, baseline: float) -> list[Span]:
             pending_space = True
             continue
         sup = g.size <= 0.82 * size and g.bottom < baseline - 0.18 * size
-        gap = last_ink is not None and g.x0 - last_ink.x1 > 0.18 * max(g.size, last_ink.size)
+        gap = last_ink is not None and g.x0 - last_ink.x1 > 0.18 * (
+            g.size if g.size > last_ink.size else last_ink.size)
         k = (g.font, g.size, g.bold, g.italic, sup)
         if run and (k != key):
             spans.append(_span(run, key))

@@ -7,7 +7,9 @@ module is backend-neutral, so both give the same Document (tests compare them).
 from __future__ import annotations
 
 import ctypes
+import os
 import re
+import struct
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
@@ -50,11 +52,34 @@ def clean_font_name(name: str) -> str:
 
 def open_pages(path: str, backend: str = "pdfium") -> tuple[int, Iterator[RawPage], tuple[OutlineEntry, ...], str | None]:
     """Open `path`; return (page count, lazy page iterator, outline, Info title)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown layout backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    check_pdf_file(path)
     if backend == "pdfium":
         return _open_pdfium(path)
     if backend == "pdfplumber":
         return _open_pdfplumber(path)
     raise ValueError(f"unknown layout backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def check_pdf_file(path: str) -> None:
+    """Raise UnreadablePDF with a plain reason for what is not a PDF file at all.
+
+    Backends say "Data format error" or "PDFSyntaxError" for a folder, an empty file or
+    a text file named .pdf; the user needs to hear which of those it is. Readers accept
+    junk before the header (up to 1 KB, as Acrobat does), so only that much is checked.
+    """
+    if os.path.isdir(path):
+        raise UnreadablePDF(f"{path}: is a directory, not a PDF file")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise UnreadablePDF(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if not head:
+        raise UnreadablePDF(f"{path}: empty file (0 bytes), not a PDF")
+    if b"%PDF-" not in head:
+        raise UnreadablePDF(f"{path}: not a PDF (no %PDF- header in the first 1 KB)")
 
 
 # -- pypdfium2 -----------------------------------------------------------------------------
@@ -65,10 +90,7 @@ def _open_pdfium(path: str):
     try:
         pdf = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
-        text = str(exc).lower()
-        if "password" in text:
-            raise EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it") from None
-        raise UnreadablePDF(f"{path}: not a readable PDF ({exc})") from None
+        raise _pdfium_open_error(path, exc) from None
     count = len(pdf)
     if count == 0:
         pdf.close()
@@ -84,6 +106,25 @@ def _open_pdfium(path: str):
             pdf.close()
 
     return count, pages(), outline, title
+
+
+def _pdfium_open_error(path: str, exc: Exception) -> Exception:
+    """Why pdfium could not load the file, from the file itself.
+
+    pdfium's last-error code is process-wide and can be stale (a zero-page file read
+    right after an encrypted one says "Incorrect password"), so the bytes decide.
+    """
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        data = b""
+    if re.search(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)", data):
+        return EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it")
+    if re.search(rb"/Count\s+0\b", data) and not re.search(rb"/Count\s+[1-9]", data) \
+            and not re.search(rb"/Type\s*/Page\b(?!s)", data):
+        return EmptyPDF(f"{path}: the PDF has no pages")
+    return UnreadablePDF(f"{path}: not a readable PDF, damaged or truncated ({exc})")
 
 
 def _pdfium_outline(pdf) -> tuple[OutlineEntry, ...]:
@@ -122,37 +163,152 @@ def _pdfium_page(pdf, index: int) -> RawPage:
         page.close()
 
 
+class _Fast:
+    """pdfium entry points re-declared with plain pointer types.
+
+    The generated bindings wrap every returned pointer in a typed object, which then
+    has to be cast to an int to key the font cache; with `c_void_p` the text object
+    comes back as an int directly. Half a million calls per report make this count.
+    """
+
+    def __init__(self, raw) -> None:
+        vp, c_int = ctypes.c_void_p, ctypes.c_int
+
+        def proto(fn, restype, *argtypes):
+            return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, vp).value)
+
+        self.get_text_object = proto(raw.FPDFText_GetTextObject, vp, vp, c_int)
+        self.get_loose_box = proto(raw.FPDFText_GetLooseCharBox, c_int, vp, c_int, vp)
+        self.get_text = proto(raw.FPDFText_GetText, c_int, vp, c_int, c_int, vp)
+        self.is_generated = proto(raw.FPDFText_IsGenerated, c_int, vp, c_int)
+
+
+_FAST: _Fast | None = None
+
+
+def _fast(raw) -> _Fast:
+    global _FAST
+    if _FAST is None:
+        _FAST = _Fast(raw)
+    return _FAST
+
+
+def _page_text(raw, fast: _Fast, tp, tp_ptr: int, count: int) -> str:
+    """The character of every index, in one call when pdfium allows it.
+
+    `FPDFText_GetText` returns the page text as UTF-16; when it has exactly one unit per
+    character (no surrogate pairs, no dropped control characters) it lines up with the
+    character indices. Otherwise, and for its U+FFFE units, ask character by character.
+    """
+    buf = ctypes.create_string_buffer((count + 1) * 2)
+    got = fast.get_text(tp_ptr, 0, count, ctypes.addressof(buf)) if count else 0
+    units = buf.raw[: max(0, got - 1) * 2]
+    if len(units) != 2 * count:
+        return "".join(_char(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
+    text = units.decode("utf-16-le", "surrogatepass")
+    if "\ufffe" not in text and not _SURROGATE.search(text):
+        return text
+    return "".join(ch if ch != "\ufffe" and not _SURROGATE.match(ch) else _char(raw.FPDFText_GetUnicode(tp, i))
+                   for i, ch in enumerate(text))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]", re.UNICODE)
+
+
+def _char(code: int) -> str:
+    try:
+        return chr(code)
+    except (ValueError, OverflowError):
+        return "\ufffd"
+
+
+_SKIP = frozenset(("\x00", "\ufffe", "\uffff"))
+_NO_SPACE_BEFORE = frozenset(",.)]")
+_RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
+
+
+def _next_ink(text: str, i: int) -> str:
+    """The first non-space character after index i ("" at the end)."""
+    for ch in text[i + 1:i + 8]:
+        if not ch.isspace():
+            return ch
+    return ""
+
+
 def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
     count = raw.FPDFText_CountChars(tp)
+    if count <= 0:
+        return []
+    fast = _fast(raw)
+    tp_ptr = ctypes.cast(tp, ctypes.c_void_p).value
+    text = _page_text(raw, fast, tp, tp_ptr, count)
     rect = raw.FS_RECTF()
+    rect_ptr = ctypes.addressof(rect)
+    unpack = _RECT.unpack_from
     buf = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
     fonts: dict[int, tuple[float, str, bool, bool]] = {}
     glyphs: list[Glyph] = []
-    for i in range(count):
-        code = raw.FPDFText_GetUnicode(tp, i)
-        if code in (0xFFFE, 0xFFFF) or code == 0:
+    append = glyphs.append
+    new = tuple.__new__
+    get_obj = fast.get_text_object
+    get_box = fast.get_loose_box
+    is_generated = fast.is_generated
+    matrix = raw.FS_MATRIX()
+    skip = _SKIP
+    last_key = -1
+    font: tuple[float, str, bool, bool] = (0.0, "", False, False)
+    space = (" ", 0, 0, 0, 0)
+    for i, ch in enumerate(text):
+        if ch in skip:
             continue
-        ch = chr(code)
-        obj = raw.FPDFText_GetTextObject(tp, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        font = fonts.get(key)
-        if font is None:
-            size = raw.FPDFText_GetFontSize(tp, i)
-            raw.FPDFText_GetFontInfo(tp, i, buf, 128, ctypes.byref(flags))
-            name = clean_font_name(buf.value.decode("utf-8", "replace"))
-            weight = raw.FPDFText_GetFontWeight(tp, i)
-            bold = weight >= 600 or bool(flags.value & _FONT_FORCE_BOLD_FLAG) or bool(_BOLD_NAME.search(name))
-            italic = bool(flags.value & _FONT_ITALIC_FLAG) or bool(_ITALIC_NAME.search(name))
-            font = (round(size, 2), name, bold, italic)
-            if key:
-                fonts[key] = font
-        if ch.isspace() or ch in "\r\n":
-            glyphs.append(Glyph(" ", 0, 0, 0, 0, font[0], font[1], font[2], font[3]))
+        if ch.isspace():
+            # pdfium adds the word breaks a PDF leaves out (justified text set without
+            # space characters: ANSSI guide p. 6 "AIDE : Advanced Intrusion…", which
+            # pdfplumber glues together). Its guess before a comma or a full stop is
+            # wrong, though ("DACG¹ , le nombre"): that one is dropped. A space glyph's
+            # font is never read, so it keeps the last one.
+            if _next_ink(text, i) in _NO_SPACE_BEFORE and is_generated(tp_ptr, i):
+                continue
+            append(new(Glyph, (*space, *font)))
             continue
-        raw.FPDFText_GetLooseCharBox(tp, i, rect)
-        glyphs.append(Glyph(ch, rect.left, height - rect.top, rect.right, height - rect.bottom, *font))
+        key = get_obj(tp_ptr, i) or 0
+        if key != last_key or not key:
+            cached = fonts.get(key) if key else None
+            if cached is None:
+                # The font size alone ignores the text matrix: PDFs that set "Tf 1" and
+                # scale with Tm (GAO reports, InDesign output) would all read as size 1.
+                size = raw.FPDFText_GetFontSize(tp, i) * _matrix_scale(raw, tp, i, matrix)
+                raw.FPDFText_GetFontInfo(tp, i, buf, 128, ctypes.byref(flags))
+                name = clean_font_name(buf.value.decode("utf-8", "replace"))
+                weight = raw.FPDFText_GetFontWeight(tp, i)
+                bold = weight >= 600 or bool(flags.value & _FONT_FORCE_BOLD_FLAG) or bool(_BOLD_NAME.search(name))
+                italic = bool(flags.value & _FONT_ITALIC_FLAG) or bool(_ITALIC_NAME.search(name))
+                cached = (round(size, 2), name, bold, italic)
+                if key:
+                    fonts[key] = cached
+            font = cached
+            last_key = key
+        if ch == "\x02":
+            # pdfium reports a hyphen that ends a line as U+0002 (U+FFFE in the page
+            # text): it is the hyphen printed on the page, read "-" as pdfplumber does
+            # ("SG-SADJAV", IGAS 2019 p. 5).
+            ch = "-"
+        get_box(tp_ptr, i, rect_ptr)
+        left, top, right, bottom = unpack(rect)
+        append(new(Glyph, (ch, left, height - top, right, height - bottom, *font)))
     return glyphs
+
+
+def _matrix_scale(raw, tp, i: int, matrix) -> float:
+    """The scale of a character's matrix (text matrix times CTM), 1.0 when unavailable."""
+    try:
+        if not raw.FPDFText_GetMatrix(tp, i, matrix):
+            return 1.0
+        scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+    except Exception:
+        return 1.0
+    return scale if scale > 0.01 else 1.0
 
 
 # -- pdfplumber ----------------------------------------------------------------------------
@@ -167,7 +323,10 @@ def _open_pdfplumber(path: str):
     except PDFPasswordIncorrect:
         raise EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it") from None
     except Exception as exc:
-        raise UnreadablePDF(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+        # pdfplumber wraps pdfminer's errors: PdfminerException(PDFPasswordIncorrect()).
+        if any(isinstance(a, PDFPasswordIncorrect) for a in getattr(exc, "args", ())):
+            raise EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it") from None
+        raise UnreadablePDF(f"{path}: not a readable PDF, damaged or truncated ({type(exc).__name__}: {exc})") from None
     if count == 0:
         pdf.close()
         raise EmptyPDF(f"{path}: the PDF has no pages")

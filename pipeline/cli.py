@@ -66,7 +66,14 @@ def extract(pdf: str, backend: str, indent: int | None) -> None:
               help="Files extracted in parallel (worker processes; one writer).")
 @click.option("--backend", type=click.Choice(["pdfium", "pdfplumber"]), default="pdfium", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary line.")
-def ingest(paths: tuple[str, ...], db_path: str, jobs: int, backend: str, quiet: bool) -> None:
+@click.option("--ocr", is_flag=True,
+              help="OCR image-only PDFs (scans) with ocrmypdf + tesseract (French) before reading them.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
+              help="Seconds allowed per file; a file past it is stopped and reported, the batch goes on.")
+@click.option("--max-memory", "max_memory", type=click.IntRange(min=200), default=2048, show_default=True,
+              help="MB of memory allowed per worker; a file past it is stopped and reported.")
+def ingest(paths: tuple[str, ...], db_path: str, jobs: int, backend: str, quiet: bool, ocr: bool,
+           timeout: float, max_memory: int) -> None:
     """Ingest report PDFs (files or folders) into the database.
 
     Unchanged files are skipped; a changed file replaces its report atomically. Each
@@ -76,6 +83,7 @@ def ingest(paths: tuple[str, ...], db_path: str, jobs: int, backend: str, quiet:
     \b
     Example:
       suivi ingest corpus/ --db reports.db --jobs 2
+      suivi ingest scans/ --ocr --timeout 1200    # scanned reports, OCR in French
     """
     from pipeline.discover import discover
     from pipeline.extract import ExtractSettings
@@ -94,8 +102,12 @@ def ingest(paths: tuple[str, ...], db_path: str, jobs: int, backend: str, quiet:
             if show:
                 bar.update(1, path)
 
-        result = run_ingest(paths, db_path, ExtractSettings(backend=backend), jobs=jobs,
-                            overrides=overrides, progress=tick)
+        try:
+            result = run_ingest(paths, db_path, ExtractSettings(backend=backend), jobs=jobs,
+                                overrides=overrides, progress=tick, timeout=timeout,
+                                max_memory_mb=max_memory, ocr=ocr)
+        except SuiviError as exc:  # --ocr without ocrmypdf: nothing was attempted
+            _fail(str(exc), 2)
     for _, reason in result.failed:
         click.echo(f"failed: {reason}", err=True)
     click.echo(result.summary(db_path), err=True)
@@ -106,17 +118,25 @@ def ingest(paths: tuple[str, ...], db_path: str, jobs: int, backend: str, quiet:
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True)
 @click.option("--out", "out_dir", default="exports", show_default=True, help="Folder for the CSV files.")
 @click.option("--excel", is_flag=True, help="UTF-8 with BOM and ';' separators, for French spreadsheets.")
-def export(db_path: str, out_dir: str, excel: bool) -> None:
-    """Write every table as CSV (UTF-8), one file per table.
+@click.option("--tracker", "tracker_only", is_flag=True,
+              help="Only the flat recommendation tracker (suivi_des_recommandations.csv).")
+def export(db_path: str, out_dir: str, excel: bool, tracker_only: bool) -> None:
+    """Write every table as CSV (UTF-8), one file per table, plus the recommendation
+    tracker (one row per recommendation: report, year, number, owner, text, page, latest
+    status).
 
     \b
     Example:
       suivi export --db reports.db --out exports/ --excel
+      suivi export --tracker --excel     # exports/suivi_des_recommandations.csv only
     """
-    from pipeline.export import export_tables
+    from pipeline.export import TRACKER_FILE, export_tables, export_tracker
 
     try:
-        written = export_tables(db_path, out_dir, excel=excel)
+        if tracker_only:
+            written = [export_tracker(db_path, f"{out_dir}/{TRACKER_FILE}", excel=excel)]
+        else:
+            written = export_tables(db_path, out_dir, excel=excel)
     except FileNotFoundError as exc:
         _fail(str(exc))
     click.echo(f"wrote {len(written)} CSV files to {out_dir}", err=True)
@@ -126,18 +146,104 @@ def export(db_path: str, out_dir: str, excel: bool) -> None:
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default).")
 @click.option("--port", "-p", type=int, default=8001, show_default=True)
-def serve(db_path: str, host: str, port: int) -> None:
-    """Browse the database in Datasette (read-only).
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(file_okay=False),
+              help="Folder holding the report PDFs, for page images (repeatable; default ./corpus).")
+def serve(db_path: str, host: str, port: int, corpus: tuple[str, ...]) -> None:
+    """Browse the database in Datasette (read-only, immutable).
+
+    Writes the metadata next to the database (reports.metadata.json) and prints the URL.
 
     \b
     Example:
-      suivi serve --db reports.db --port 8001
-    To publish, copy reports.db and metadata.json to a server and run
-    `datasette -i reports.db -m metadata.json`, or use `datasette publish`.
+      suivi serve --db reports.db --port 8001 --corpus corpus/
+    To publish, copy reports.db and reports.metadata.json to a server where this
+    project is installed and run `datasette -i reports.db -m reports.metadata.json`,
+    or use `datasette publish`.
     """
     from pipeline.publish import serve as run_serve
 
     try:
-        run_serve(db_path, host=host, port=port)
-    except FileNotFoundError as exc:
+        run_serve(db_path, host=host, port=port, corpus=list(corpus) or None)
+    except (FileNotFoundError, SuiviError) as exc:
         _fail(str(exc))
+
+
+@main.group()
+def status() -> None:
+    """Implementation statuses of recommendations: import and export them as CSV.
+
+    \b
+    Columns: report, number, status, as_of, assessed_by, evidence, original_target,
+    revised_target (see docs: statuses).
+    """
+
+
+@status.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False))
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True)
+def status_import(csv_file: str, db_path: str) -> None:
+    """Import status observations from a CSV; a file with any bad row imports nothing.
+
+    \b
+    Example:
+      suivi status import statuts-2021.csv --db reports.db
+    """
+    from models.schema import open_db
+    from pipeline.statuses import import_statuses
+
+    db = open_db(db_path)
+    try:
+        n = import_statuses(db, csv_file)
+    except SuiviError as exc:
+        _fail(str(exc))
+    finally:
+        db.conn.close()
+    click.echo(f"imported {n} status rows from {csv_file} -> {db_path}", err=True)
+
+
+@status.command("export")
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True)
+@click.option("--out", "out_file", default="statuses.csv", show_default=True, help="CSV file to write.")
+def status_export(db_path: str, out_file: str) -> None:
+    """Write every status observation as a CSV that `suivi status import` reads back.
+
+    \b
+    Example:
+      suivi status export --db reports.db --out statuses.csv
+    """
+    from models.schema import open_db
+    from pipeline.statuses import export_statuses
+
+    db = open_db(db_path)
+    try:
+        n = export_statuses(db, out_file)
+    finally:
+        db.conn.close()
+    click.echo(f"wrote {n} status rows to {out_file}", err=True)
+
+
+@main.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True)
+@click.option("--report", "report_ids", multiple=True, help="Only this report id (repeatable); default: all.")
+def link(db_path: str, report_ids: tuple[str, ...]) -> None:
+    """Recompute status tables and cross-report links (ingest does it for new reports).
+
+    \b
+    Example:
+      suivi link --db reports.db
+      suivi link --db reports.db --report igas-2019-prostitution
+    """
+    from models.schema import open_db
+    from pipeline.link import update_after_ingest
+
+    db = open_db(db_path)
+    try:
+        ids = list(report_ids) or [r for (r,) in db.execute("SELECT id FROM reports ORDER BY date, id")]
+        n = update_after_ingest(db, ids)
+    finally:
+        db.conn.close()
+    click.echo(f"{n} links for {len(ids)} report(s) -> {db_path}", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The layout stage: glyphs -> lines, superscript calls, running lines, page labels."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.layout import build_page, label_of, mark_running_lines, read_document
+from extractors.pdf_backends import Glyph, RawPage, clean_font_name, open_pages
+from models.document import Page
+
+DEMO = Path(__file__).resolve().parent.parent / "corpus" / "igas-2019-prostitution.pdf"
+
+
+def word(text: str, x: float, top: float, size: float = 10.0, font: str = "Arial", bold: bool = False,
+         advance: float | None = None) -> list[Glyph]:
+    """Glyphs of `text` set from x on a line whose glyph boxes start at `top`."""
+    adv = advance if advance is not None else 0.5 * size
+    out = []
+    for ch in text:
+        if ch == " ":
+            out.append(Glyph(" ", 0, 0, 0, 0, size, font, bold, False))
+        else:
+            out.append(Glyph(ch, x, top, x + adv, top + size, size, font, bold, False))
+        x += adv
+    return out
+
+
+def page_of(*runs: list[Glyph], number: int = 1) -> Page:
+    glyphs = [g for run in runs for g in run]
+    return build_page(RawPage(number, 595.0, 842.0, glyphs, [], 0))
+
+
+def test_glyphs_on_one_baseline_form_one_line_and_a_return_starts_another():
+    page = page_of(word("Le comité se réunit", 70, 100), word("chaque année.", 70, 114))
+    assert [ln.text for ln in page.lines] == ["Le comité se réunit", "chaque année."]
+    assert page.lines[0].bbox == (70.0, 100.0, 165.0, 110.0)
+
+
+def test_superscript_call_is_its_own_span_and_not_glued_to_the_number():
+    # "1 939²": the call sits higher and smaller than the digits it follows.
+    page = page_of(word("soit 1 939", 70, 100), word("2", 120, 98, size=6.0), word("euros", 126, 100))
+    (line,) = page.lines
+    assert [(s.text.strip(), s.superscript) for s in line.spans] == [("soit 1 939", False), ("2", True),
+                                                                     ("euros", False)]
+    assert line.text == "soit 1 9392 euros"
+    # models.document._join_spans adds a space before a span that already starts with one.
+    assert " ".join(line.plain_text.split()) == "soit 1 939 euros"
+
+
+def test_wide_gap_splits_table_cells_but_not_a_heading_number():
+    cells = page_of(word("Programme 137", 70, 100), word("1 939", 400, 100))
+    assert [ln.text for ln in cells.lines] == ["Programme 137", "1 939"]
+    heading = page_of(word("1.1.2", 70, 100), word("Le pilotage national", 140, 100))
+    assert [ln.text for ln in heading.lines] == ["1.1.2 Le pilotage national"]
+
+
+def test_bold_and_size_come_from_the_dominant_style():
+    page = page_of(word("RECOMMANDATION", 70, 100, size=12, bold=True), word(" n°1", 154, 100, size=12, bold=True))
+    (line,) = page.lines
+    assert line.bold and line.size == 12
+
+
+@pytest.mark.parametrize("text,label", [("- 12 -", "12"), ("Page 3 sur 40", "3"), ("12/40", "12"),
+                                        ("27", "27"), ("iv", "iv"), ("Rapport 2019", None),
+                                        ("Recommandation 12", None)])
+def test_page_label_patterns(text, label):
+    assert label_of(text) == label
+
+
+def test_running_header_and_page_labels_are_marked_not_deleted():
+    pages = []
+    for n in range(1, 7):
+        pages.append(page_of(word("IGAS Rapport N°2019-080R", 70, 40), word(f"Texte propre à la page {n}.", 70, 300),
+                             word(f"- {n + 2} -", 290, 800), number=n))
+    marked = mark_running_lines(pages)
+    for page in marked:
+        roles = [ln.role for ln in page.lines]
+        assert roles == ["header", "body", "page_label"]
+        assert page.label == str(page.number + 2)
+        assert [ln.text for ln in page.body_lines] == [f"Texte propre à la page {page.number}."]
+
+
+def test_subset_prefix_is_dropped_from_font_names():
+    assert clean_font_name("ABCDEF+Arial-BoldMT") == "Arial-BoldMT"
+    assert clean_font_name("Arial+Bold") == "Arial+Bold"
+
+
+def test_unknown_backend_is_refused_with_the_choices(tmp_path):
+    with pytest.raises(ValueError, match="pdfium, pdfplumber"):
+        open_pages(str(tmp_path / "x.pdf"), "poppler")
+
+
+@pytest.mark.skipif(not DEMO.exists(), reason="the dev corpus report is not in corpus/")
+def test_pdfium_end_of_line_hyphen_reads_as_a_hyphen():
+    """pdfium reports a line-ending hyphen as U+0002 (IGAS 2019 p. 5, "SG-SADJAV")."""
+    _, pages, _, _ = open_pages(str(DEMO), "pdfium")
+    for _ in range(4):
+        next(pages)
+    page = build_page(next(pages))
+    pages.close()
+    text = "\n".join(ln.text for ln in page.lines)
+    assert "\x02" not in text
+    assert "SG-SADJAV" in text.replace("- ", "-").replace("-\n", "-")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DEMO.exists(), reason="the dev corpus report is not in corpus/")
+def test_demo_report_layout():
+    doc = read_document(str(DEMO))
+    assert doc.page_count == 198
+    assert all("\x02" not in ln.text for ln in doc.lines(body_only=False))
+    labelled = [p for p in doc.pages if p.label is not None]
+    assert len(labelled) > 150
+    assert all(int(p.label) == p.number for p in labelled if p.label.isdigit())
