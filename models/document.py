@@ -72,7 +72,7 @@ class Line:
         """The text without superscript spans (footnote calls removed)."""
         if not self.spans:
             return self.text
-        return _join_spans([s for s in self.spans if not s.superscript])
+        return " ".join(_join_spans([s for s in self.spans if not s.superscript]).split())
 
     @property
     def is_body(self) -> bool:
@@ -83,7 +83,8 @@ def _join_spans(spans: list[Span]) -> str:
     out = ""
     prev: Span | None = None
     for s in spans:
-        if prev is not None and s.x0 - prev.x1 > 0.15 * max(s.size, 1) and not out.endswith(" "):
+        if (prev is not None and s.x0 - prev.x1 > 0.15 * max(s.size, 1)
+                and not out.endswith(" ") and not s.text.startswith(" ")):
             out += " "
         out += s.text
         prev = s

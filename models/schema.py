@@ -94,6 +94,11 @@ TABLES: dict[str, dict] = {
         columns={"file_name": str, "sha256": str, "reason": str, "at": str},
         pk="file_name",
     ),
+    # size and mtime of each file ingested: an unchanged file is skipped without hashing
+    "file_stats": dict(
+        columns={"file_name": str, "size": int, "mtime_ns": int, "sha256": str},
+        pk="file_name",
+    ),
 }
 
 FTS_COLUMNS = {

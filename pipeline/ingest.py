@@ -181,12 +181,7 @@ def _tick(progress, path: str) -> None:
 
 # -- which files changed -------------------------------------------------------------------
 
-_STATS_SQL = ("CREATE TABLE IF NOT EXISTS file_stats (file_name TEXT PRIMARY KEY, size INTEGER, "
-              "mtime_ns INTEGER, sha256 TEXT)")
-
-
 def _load_stats(db) -> dict[str, tuple[int, int, str]]:
-    db.execute(_STATS_SQL)
     return {r[0]: (r[1], r[2], r[3]) for r in db.execute("SELECT file_name, size, mtime_ns, sha256 FROM file_stats")}
 
 

@@ -53,10 +53,10 @@ GENERIC = frozenset("""
 
 
 def load_link_nlp():
-    """fr_core_news_sm with only what lemmas need (the parser and NER are not loaded)."""
-    import spacy
+    """fr_core_news_sm with only what lemmas need, loaded when first used (pipeline.nlp)."""
+    from pipeline.nlp import lemma_nlp
 
-    return spacy.load("fr_core_news_sm", exclude=["parser", "ner"])
+    return lemma_nlp()
 
 
 def _stop_words() -> frozenset[str]:
@@ -92,6 +92,8 @@ def lemma_sets(texts: Sequence[str], nlp=None) -> list[frozenset[str]]:
     """Content lemmas of each text; without a pipeline, the normalised tokens stand in."""
     if nlp is None:
         return [frozenset(normalise(t)) for t in texts]
+    if not texts:  # no candidate pairs: do not load the model for nothing
+        return []
     return content_lemmas(nlp.pipe(texts, batch_size=64))
 
 

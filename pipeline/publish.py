@@ -420,6 +420,8 @@ def build_metadata(db_path: str | None = None, db_name: str = "reports",
     for fts in FTS.values():
         if fts in present:
             described[fts] = {"hidden": True}
+    if "file_stats" in present:  # ingest's bookkeeping, of no interest to a reader
+        described["file_stats"] = {"hidden": True}
     queries = {name: q for name, q in QUERIES.items() if QUERY_NEEDS[name] <= present}
     plugin = {"labels": labels, "descriptions": descriptions, "status_labels": STATUS_LABELS}
     if corpus:

@@ -14,9 +14,10 @@ import pytest
 from fpdf import FPDF
 
 from tests.fixtures.bad_inputs import bad_inputs
+from tests.paths import REAL as REAL_CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL = Path("/work/shared/corpus/real")
+REAL = REAL_CORPUS
 TSB = REAL / "tsb-ca-a11f0012-aviation-2012.pdf"
 
 # kind -> the reason its failure line must give
@@ -111,7 +112,7 @@ def test_reingest_skips_good_files_and_reports_bad_ones_again(bad_batch):
     assert "ingested 0, skipped 3 unchanged" in again.stderr
 
 
-@pytest.mark.skipif(not TSB.exists(), reason="the real sample corpus is not at /work/shared/corpus/real")
+@pytest.mark.skipif(not TSB.exists(), reason=f"the real sample corpus is not at {REAL_CORPUS}")
 def test_owner_password_rc4_pdf_is_ingested(tmp_path):
     from pipeline.ingest import ingest
 
