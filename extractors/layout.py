@@ -7,6 +7,7 @@ pages, not by fixed margins.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
@@ -61,8 +62,45 @@ def read_document(path: str, backend: str = "pdfium", sha256: str | None = None)
 # -- glyphs -> lines -----------------------------------------------------------------------
 
 def build_page(raw: RawPage) -> Page:
-    lines = [line for chunk in _group_lines(raw.number, raw.glyphs) for line in _split_gaps(raw.number, chunk)]
+    borders = cell_borders(raw.rules)
+    lines = [line for chunk in _group_lines(raw.number, raw.glyphs)
+             for line in _split_gaps(raw.number, chunk, borders)]
     return Page(raw.number, raw.width, raw.height, tuple(lines), tuple(raw.rules), None, raw.image_count)
+
+
+def cell_borders(rules) -> list[tuple[float, float, float]]:
+    """Vertical edges drawn on the page, (x, top, bottom), sorted by x.
+
+    Thin vertical rules and the side edges of drawn rectangles (cell borders, shaded
+    cells) separate table cells even when the gap between their texts is narrow: a
+    9 pt "N°" column beside "Recommandation" must not read as one cell.
+    """
+    edges = []
+    for rule in rules:
+        x0, top, x1, bottom = rule.bbox
+        if bottom - top < 4.0:
+            continue
+        if x1 - x0 <= 2.0:
+            edges.append(((x0 + x1) / 2, top, bottom))
+        else:
+            edges.append((x0, top, bottom))
+            edges.append((x1, top, bottom))
+    edges.sort()
+    return edges
+
+
+def _border_between(borders, left: float, right: float, top: float, bottom: float) -> bool:
+    """A drawn edge runs between x=left and x=right across the glyphs' vertical middle."""
+    if not borders or right - left < 0.5:
+        return False
+    mid = (top + bottom) / 2
+    i = bisect.bisect_left(borders, (left,))
+    while i < len(borders) and borders[i][0] <= right:
+        _, b_top, b_bottom = borders[i]
+        if b_top <= mid <= b_bottom:
+            return True
+        i += 1
+    return False
 
 
 def _group_lines(page: int, glyphs: list[Glyph]) -> list[list[Glyph]]:
@@ -120,8 +158,8 @@ def _joins(last_size: float, last_x1: float, top: float, bottom: float, g: Glyph
     return overlap >= 0.35 * need
 
 
-def _split_gaps(page: int, glyphs: list[Glyph]) -> list[Line]:
-    """Split a line where a wide gap separates table cells or columns.
+def _split_gaps(page: int, glyphs: list[Glyph], borders=()) -> list[Line]:
+    """Split a line where a wide gap, or a drawn cell border, separates cells or columns.
 
     A short numbering token ("1.1.2", "IV.", "a)") followed by a tab stays with its
     heading text.
@@ -138,7 +176,11 @@ def _split_gaps(page: int, glyphs: list[Glyph]) -> list[Line]:
             saw_space = True
             continue
         gap = g.x0 - prev.x1 if prev is not None else 0.0
-        if prev is not None and gap > 2.5 * size:
+        if prev is not None and gap > 0.5 and _border_between(borders, prev.x1 - 0.5, g.x0 + 0.5,
+                                                               max(prev.top, g.top), min(prev.bottom, g.bottom)):
+            pieces.append([])
+            one_word = True
+        elif prev is not None and gap > 2.5 * size:
             left = "".join(x.text for x in pieces[-1]).strip()
             # Only a lone token is a heading number: table cells "15 15 | 21" set without
             # space characters must not read as the number "1515" (IGAS 2019 p. 18).
@@ -303,7 +345,25 @@ def _with_role(line: Line, role) -> Line:
     return Line(line.page, line.text, line.bbox, line.font, line.size, line.bold, line.italic, line.spans, role)
 
 
+_SUPERSCRIPT = str.maketrans("0123456789,", "⁰¹²³⁴⁵⁶⁷⁸⁹,")
+
+
+def _readable(line: Line) -> str:
+    """The line with footnote calls printed as superscripts: "1 939²", never "1 9392"."""
+    if not any(s.superscript for s in line.spans):
+        return line.text
+    parts = []
+    for span in line.spans:
+        text = span.text
+        if span.superscript and text.strip().replace(",", "").isdigit():
+            text = text.strip().translate(_SUPERSCRIPT)
+            if parts:
+                parts[-1] = parts[-1].rstrip()
+        parts.append(text)
+    return " ".join("".join(parts).split())
+
+
 def page_texts(doc: Document) -> Iterable[tuple[int, str | None, str]]:
     """(page, printed label, text) for the full-text `pages` table."""
     for page in doc.pages:
-        yield page.number, page.label, "\n".join(line.text for line in page.lines)
+        yield page.number, page.label, "\n".join(_readable(line) for line in page.lines)

@@ -113,3 +113,26 @@ def test_demo_report_layout():
     labelled = [p for p in doc.pages if p.label is not None]
     assert len(labelled) > 150
     assert all(int(p.label) == p.number for p in labelled if p.label.isdigit())
+
+
+def test_drawn_cell_border_splits_cells_set_close_together():
+    # A narrow "N°" column: the gap to "Recommandation" is far below 2.5 x the size, but
+    # a vertical rule runs between them (relayout h of the dev report lost its summary).
+    from models.document import Rule
+
+    glyphs = word("N°", 70, 100, size=9.0) + word("Recommandation", 84, 100, size=9.0)
+    rules = [Rule((81.0, 95.0, 81.5, 115.0))]
+    page = build_page(RawPage(1, 595.0, 842.0, glyphs, rules, 0))
+    assert [ln.text for ln in page.lines] == ["N°", "Recommandation"]
+    # The same words with no border between them stay one line.
+    assert [ln.text for ln in page_of(glyphs).lines] == ["N° Recommandation"]
+
+
+def test_page_text_writes_calls_as_superscripts_not_glued_digits():
+    from extractors.layout import page_texts
+    from models.document import Document
+
+    page = page_of(word("soit 1 939", 70, 100), word("2", 120, 98, size=6.0), word("euros", 126, 100))
+    doc = Document("x.pdf", "x.pdf", "0", (page,))
+    ((_, _, text),) = list(page_texts(doc))
+    assert text == "soit 1 939² euros"
