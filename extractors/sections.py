@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from extractors.patterns.headings import (
     ANNEX, CAPTION_START, LABEL_ONLY, LEADERS, NUMBERED_HEADING, PART, TOC_LINE, TOC_TITLE, roman_value,
 )
+from extractors.plain_headings import Spacing, plain_heading_end, spacing_of
 from models.document import Document, Line
 from models.records import Section
 
@@ -44,6 +45,7 @@ class _Cand:
     bbox: tuple = ()
     end: int = 0  # index of the last line of the (wrapped) heading
     annex_number: int | None = None
+    plain: bool = False  # set like the body text: kept only when it continues the sequence
 
 
 def extract_sections(doc: Document) -> list[Section]:
@@ -53,15 +55,25 @@ def extract_sections(doc: Document) -> list[Section]:
         return []
     body = body_style(lines)
     toc_pages = find_toc_pages(doc)
+    by_page: dict[int, list[Line]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append(ln)
     ctx = _Context(body, _note_styles(doc, lines), _left_margins(doc, lines, body),
-                   {p.number: p.width for p in doc.pages}, _right_edges(doc, lines, body))
+                   {p.number: p.width for p in doc.pages}, _right_edges(doc, lines, body),
+                   spacing_of(lines, lambda ln: style_of(ln) == body, body[1]), by_page)
     cands = _candidates(lines, ctx, toc_pages)
+    # annexes carry their own numbering (questionnaires, lists, sub-parts of an appended
+    # document): there a body-styled numbered line is never taken for a report heading
+    first_annex = min((c.index for c in cands if c.kind == "annex"), default=len(lines))
+    cands = [c for c in cands if not (c.plain and c.index > first_annex)]
     numbered = _consistent_styles(_best_chain([c for c in cands if c.kind == "heading"]))
     others = [c for c in cands if c.kind != "heading"]
     chosen = sorted(numbered + others, key=lambda c: c.index)
     chosen = _dedupe_parts(chosen, lines)
     sections = _to_sections(chosen, lines, doc, method="numbering")
-    outlined = _from_outline(doc, lines, body)
+    from extractors.outline import sections_from_outline  # it builds on this module's records
+
+    outlined = sections_from_outline(doc, lines, body)
     if outlined and len(outlined) > 2 * max(1, len([s for s in sections if s.number])):
         return outlined
     return sections
@@ -137,6 +149,8 @@ class _Context:
     margins: dict  # page -> left margin of the body text
     widths: dict  # page -> page width
     rights: dict  # page -> right edge of the body text
+    spacing: Spacing  # the body's usual line and paragraph gaps
+    by_page: dict  # page -> its content lines
 
 
 def _note_styles(doc: Document, lines: list[Line]) -> frozenset:
@@ -204,6 +218,8 @@ def _candidates(lines: list[Line], ctx: _Context, toc: dict[int, bool]) -> list[
 def _candidate_at(lines: list[Line], i: int, ctx: _Context) -> _Cand | None:
     ln = lines[i]
     text = ln.plain_text.strip()
+    if text and style_of(ln) == ctx.body:
+        return _plain_candidate(lines, i, ctx)
     if (not text or not is_distinct(ln, ctx.body) or style_of(ln) in ctx.note_styles
             or (ln.spans and ln.spans[0].superscript)
             or (_MONO.search(ln.font) and not _MONO.search(ctx.body[0])
@@ -252,6 +268,23 @@ def _candidate_at(lines: list[Line], i: int, ctx: _Context) -> _Cand | None:
             kind = "recommendation_list" if pm.group("reclist") else "part"
             return _Cand(i, ln.page, ln, kind, title=title, end=end, bbox=_bbox(lines[i:end + 1]))
     return None
+
+
+def _plain_candidate(lines: list[Line], i: int, ctx: _Context) -> _Cand | None:
+    """A numbered heading set like the body text: see extractors/plain_headings.py."""
+    ln = lines[i]
+    m = NUMBERED_HEADING.match(ln.plain_text.strip())
+    if (not m or TOC_LINE.search(ln.text) or (ln.spans and ln.spans[0].superscript)
+            or _has_neighbour(lines, i, i)):
+        return None
+    comps = _components(m)
+    end = plain_heading_end(lines, i, ctx.by_page.get(ln.page, ()), ctx.spacing,
+                            ctx.margins.get(ln.page, 0), ctx.rights.get(ln.page, 0))
+    if comps is None or end is None:
+        return None
+    title = _clean(" ".join([m.group("title")] + [l.plain_text for l in lines[i + 1:end + 1]]))
+    return _Cand(i, ln.page, ln, "heading", label=m.group("label"), comps=comps, title=title,
+                 end=end, bbox=_bbox(lines[i:end + 1]), plain=True)
 
 
 def _at_margin(lines: list[Line], i: int, end: int, ctx: _Context) -> bool:
@@ -404,6 +437,11 @@ def _next_stack(stack: Stack, comps: tuple[tuple[str, int], ...]) -> tuple[Stack
     return None
 
 
+# a heading set like the body text weighs a little less: between two chains of the same
+# length, the one made of typographically distinct headings wins
+_PLAIN_WEIGHT = 0.9
+
+
 def _best_chain(cands: list[_Cand], lookback: int = 80) -> list[_Cand]:
     """The longest well-ordered sequence of numbered candidates (dynamic programming)."""
     n = len(cands)
@@ -413,15 +451,15 @@ def _best_chain(cands: list[_Cand], lookback: int = 80) -> list[_Cand]:
     for j, c in enumerate(cands):
         best, best_stack, best_i = None, None, -1
         start = _next_stack((), c.comps)
-        if start is not None:
-            best, best_stack = start[1], start[0]
+        if start is not None and not (c.plain and start[1] < 1):
+            best, best_stack = start[1] * (_PLAIN_WEIGHT if c.plain else 1), start[0]
         for i in range(max(0, j - lookback), j):
             if score[i] <= 0:
                 continue
             nxt = _next_stack(stacks[i], c.comps)
-            if nxt is None:
-                continue
-            s = score[i] + nxt[1]
+            if nxt is None or (c.plain and nxt[1] < 1):
+                continue  # a heading set like the body must continue the sequence exactly
+            s = score[i] + nxt[1] * (_PLAIN_WEIGHT if c.plain else 1)
             if best is None or s >= best:  # ties: the nearest predecessor
                 best, best_stack, best_i = s, nxt[0], i
         if best is not None:
@@ -437,6 +475,8 @@ def _best_chain(cands: list[_Cand], lookback: int = 80) -> list[_Cand]:
     chain.reverse()
     if len(chain) < 2 and not (chain and len(chain[0].title) > 3):
         return []
+    if all(c.plain for c in chain) and len(chain) < 3:
+        return []  # two body-styled numbered lines are no structure on their own
     return chain
 
 
@@ -505,74 +545,3 @@ def _with_page_ends(secs: list[Section], last_page: int) -> list[Section]:
                 break
         out.append(replace(s, page_end=end))
     return out
-
-
-# -- outline --------------------------------------------------------------------------------
-
-def _from_outline(doc: Document, lines: list[Line], body: Style) -> list[Section]:
-    """Sections from the bookmarks, each validated by finding its heading on its page."""
-    if not doc.outline:
-        return []
-    by_page: dict[int, list[int]] = {}
-    for k, ln in enumerate(lines):
-        by_page.setdefault(ln.page, []).append(k)
-    chosen: list[tuple[_Cand, int]] = []
-    last = -1
-    for entry in doc.outline:
-        if entry.page is None:
-            # unresolved target (GAO reports): the next heading-styled line with that text
-            idxs = [k for k in range(last + 1, len(lines)) if is_distinct(lines[k], body)]
-        else:
-            idxs = by_page.get(entry.page, [])
-        hit = _find_heading(entry.title, idxs, lines)
-        if hit is None:
-            continue
-        k, end, title = hit
-        last = max(last, end)
-        m = NUMBERED_HEADING.match(entry.title)
-        label = m.group("label") if m and _components(m) else None
-        if label:
-            title = _clean(title[len(label):]) if _fold(title).startswith(_fold(label)) else m.group("title")
-        c = _Cand(k, lines[k].page, lines[k], "heading", label=label, title=title, end=end,
-                  bbox=_bbox(lines[k:end + 1]))
-        c.comps = (("outline", 0),) * max(1, entry.level)
-        am = ANNEX.match(title)
-        if am and entry.level == 1:
-            num = am.group("num")
-            c.kind, c.annex_number = "annex", int(num) if num.isdigit() else roman_value(num)
-        chosen.append((c, entry.level))
-    if len(chosen) < 0.6 * len(doc.outline):
-        return []
-    chosen.sort(key=lambda t: t[0].index)
-    return _to_sections([c for c, _ in chosen], lines, doc, method="outline")
-
-
-def _find_heading(title: str, idxs: list[int], lines: list[Line]) -> tuple[int, int, str] | None:
-    """The line(s) on the target page whose text starts the bookmark title."""
-    want = _key(title)
-    if not want:
-        return None
-    for k in idxs:
-        line_text = lines[k].plain_text
-        m = NUMBERED_HEADING.match(line_text)
-        if m and not NUMBERED_HEADING.match(title):  # "1.1.4 Titre" for bookmark "Titre"
-            line_text = m.group("title")
-        got = _key(line_text)
-        if not got or not want.startswith(got[: max(8, min(len(got), len(want)))]) and not got.startswith(want):
-            continue
-        text, end = lines[k].plain_text.strip(), k
-        j = k + 1
-        while len(_key(text)) < len(want) and j < len(lines) and j - k < 6 and lines[j].page == lines[k].page:
-            nxt = _key(text + lines[j].plain_text)
-            if not want.startswith(nxt[: len(want)]) and not nxt.startswith(want):
-                break
-            text, end = f"{text} {lines[j].plain_text.strip()}", j
-            j += 1
-        if len(_key(text)) < min(len(want), 16):  # "Agency" alone is no match for a long title
-            continue
-        return k, end, _clean(text)
-    return None
-
-
-def _key(s: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", _fold(s))

@@ -182,3 +182,88 @@ def test_real_pdfs_give_sane_structures(name, low, high):
     assert all(s.level >= 1 and 1 <= s.page for s in secs)
     numbers = [s.number for s in secs if s.number]
     assert len(numbers) == len(set(numbers))
+
+
+# -- headings set exactly like the body text (no outline, no bold, body size) -----------------
+
+def _plain_report(numbering):
+    """Headings with no typographic difference, among numbered paragraphs, a numbered list
+    and an annex whose own numbered lines must not become report headings."""
+    from tests.fixtures.examples import cover, text
+    from tests.fixtures.specs import Annex, Heading, Paragraph, Part, Report
+
+    long_numbered = ("1. Les services de police et de gendarmerie ont été entendus par la mission "
+                     "au cours de ses travaux, dans chacun des départements visités, et leurs "
+                     "réponses sont analysées dans la suite du rapport, section par section.")
+    items = ("1. Réunir le comité de suivi interministériel ;",
+             "2. Diffuser la circulaire d’application ;",
+             "3. Former les enquêteurs.")
+    blocks = [Part("INTRODUCTION"), Paragraph(text(1, 3)),
+              Heading("Un pilotage de la loi qui reste à construire", 1),
+              Heading("Le comité de suivi ne s’est pas réuni", 2), Paragraph(text(2, 4)),
+              Paragraph(long_numbered), Paragraph(text(3, 3)),
+              Heading("Les plans nationaux n’ont pas porté la loi", 2), Paragraph(text(4, 4)),
+              *[Paragraph(item) for item in items],
+              Heading("Le plan de lutte contre la traite", 3), Paragraph(text(5, 5)),
+              Heading("Le plan de lutte contre les violences", 3), Paragraph(text(6, 5)),
+              Heading("Les moyens consacrés à la loi", 1), Paragraph(text(7, 4)),
+              Heading("Les crédits du programme 137 stagnent", 2), Paragraph(text(8, 5)),
+              Annex(1, "Questionnaire adressé aux préfets"), Paragraph(text(1, 2)),
+              Paragraph("1. Départements"), Paragraph(text(2, 3)),
+              Paragraph("2. Associations"), Paragraph(text(3, 3))]
+    return Report(cover(), tuple(blocks))
+
+
+@pytest.fixture(scope="module")
+def plain_built(tmp_path_factory):
+    builder = pytest.importorskip("tests.fixtures.builder")
+    from tests.fixtures.specs import Layout
+
+    root = tmp_path_factory.mktemp("plain")
+    out = {}
+    for name, numbering in (("decimal", ("1", "1.1", "1.1.1", "1.1.1.1")),
+                            ("letters", ("I.", "A.", "1.", "a)"))):
+        layout = Layout(font="Helvetica", body_size=10, outline=False, numbering=numbering,
+                        heading_sizes=(10, 10, 10, 10), heading_styles=("", "", "", ""))
+        result = builder.build_pdf(_plain_report(numbering), layout, root / f"{name}.pdf")
+        out[name] = (read_document(str(root / f"{name}.pdf")), result.to_contract())
+    return out
+
+
+@pytest.mark.parametrize("name", ["decimal", "letters"])
+def test_headings_set_like_the_body_are_found_by_spacing_and_sequence(plain_built, name):
+    doc, truth = plain_built[name]
+    got = [_key(s) for s in extract_sections(doc)]
+    want = [(t["number"], t["title"], t["level"], t["page"]) for t in truth["sections"]]
+    assert got == want
+    numbers = [n for n, *_ in got if n]
+    # the numbered paragraph, the list items and the annex's "1. Départements" are no headings
+    assert numbers == (["1", "1.1", "1.2", "1.2.1", "1.2.2", "2", "2.1"] if name == "decimal"
+                       else ["I", "A", "B", "1", "2", "II", "A"])
+
+
+def test_plain_heading_shape_rules():
+    """The spacing test alone: set apart above, short, followed by text at a closer gap."""
+    from extractors.plain_headings import Spacing, plain_heading_end
+
+    sp = Spacing(line_gap=2.0, para_gap=6.0, size=10.0)
+
+    def ln(text, top, x1=520.0, x0=70.0):
+        return dataclasses.replace(_line(5, text, top, size=10, x0=x0), bbox=(x0, top, x1, top + 10))
+
+    para = [ln("Le texte courant du rapport se poursuit sur toute la largeur.", 100 + 12 * k)
+            for k in range(3)]
+    heading = ln("1.2 Une sous-partie courte", 160, x1=220)  # 24 pt above: set apart
+    after = [ln("Le texte qui suit le titre commence ici et occupe la ligne.", 176 + 12 * k)
+             for k in range(3)]
+    page = para + [heading] + after
+    assert plain_heading_end(page, 3, page, sp, 70, 520) == 3
+    # the same line spaced like any paragraph (6 pt above, 6 pt below): a list item
+    tight = para + [dataclasses.replace(heading, bbox=(70, 142, 220, 152))] + [
+        dataclasses.replace(a, bbox=(70, a.top - 12, 520, a.bottom - 12)) for a in after]
+    assert plain_heading_end(tight, 3, tight, sp, 70, 520) is None
+    # a clause mark at the end, or an indented line: no heading
+    comma = page[:3] + [ln("1.2 Une sous-partie courte ;", 160, x1=228)] + after
+    assert plain_heading_end(comma, 3, comma, sp, 70, 520) is None
+    indented = page[:3] + [dataclasses.replace(heading, bbox=(110, 160, 260, 170))] + after
+    assert plain_heading_end(indented, 3, indented, sp, 70, 520) is None
