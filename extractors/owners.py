@@ -21,7 +21,7 @@ _CONTINUING = {"de", "du", "des", "la", "le", "les", "l'", "l’", "d'", "d’",
 # Start words strong enough to split a flat string at a plain space (no line break, no comma).
 _STRONG_START = re.compile(
     r"^(?:Ministère|Premier\s+ministre|Secrétariat|Conseils?\s+départementaux|Conseils?\s+régionaux"
-    r"|Groupement|Agences?\s|Préfets?\b|ARS\b|Direction|Délégation|Haut|Caisse)")
+    r"|Groupement|GIP\b|Agences?\s|Préfets?\b|ARS\b|Direction|Délégation|Haut|Caisse)")
 # Common abbreviations of ministries, used when the report's glossary does not expand them.
 _KNOWN = {
     "MJ": "Ministère de la justice", "MI": "Ministère de l'intérieur",
@@ -70,7 +70,10 @@ def split_owners(cell: str) -> list[str]:
     # candidate split points: (position, kind) where kind is "line", "comma" or "space"
     parts: list[str] = []
     current = ""
-    tokens = re.split(r"(\n|,\s*|\s+et\s+|\s+)", text)
+    # separators: a line break, "; " (always a list), ", " or " / " (a list only if an
+    # institution follows: "Ministère de l'Enseignement supérieur, de la Recherche…" is one
+    # name), " et " (same), a plain space (only before a strong institution word)
+    tokens = re.split(r"(\s*;\s*|\n|,\s*|\s+/\s+|\s+et\s+|\s+)", text)
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -80,12 +83,13 @@ def split_owners(cell: str) -> list[str]:
             continue
         sep = tok
         rest = "".join(tokens[i + 1:])
-        kind = ("and" if sep.strip() == "et" else "line" if "\n" in sep
-                else "comma" if "," in sep else "space")
+        kind = ("semi" if ";" in sep else "and" if sep.strip() == "et" else "line" if "\n" in sep
+                else "comma" if sep.strip() in (",", "/") else "space")
         starts = bool(INSTITUTION_START.match(rest)) if kind != "space" else bool(_STRONG_START.match(rest))
         starts = starts or (kind in ("and", "comma") and bool(re.match(r"(?i)minist[eè]re\b", rest)))
+        starts = starts or kind == "semi"
         can_split = (_depth_after(current) <= 0 and starts and current.strip()
-                     and (kind == "comma" or not _ends_continuing(current)))
+                     and (kind in ("comma", "semi") or not _ends_continuing(current)))
         if can_split:
             parts.append(current)
             current = ""

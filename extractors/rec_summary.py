@@ -9,12 +9,15 @@ is number, text lines, owner lines, page), else from vertical gaps.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
+from itertools import combinations
 from typing import Sequence
 
 import regex as re
 
-from extractors.patterns.recommendations import HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL, STATEMENT
+from extractors.patterns.recommendations import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL, NUMBER_LEAD,
+                                                 STATEMENT)
 from extractors.rec_body import _TAGS, _join, _page_lines
 from models.document import BBox, Document, Line, Page
 
@@ -52,6 +55,125 @@ class _Columns:
 
     def x_of(self, role: str) -> float | None:
         return next((x for r, x in self.starts if r == role), None)
+
+
+# Approximate advance widths (1/1000 em, Helvetica metrics) to place a cut inside a Line the
+# layout stage glued across a cell border: Lines keep spans, not glyph positions.
+_NARROW = dict.fromkeys("il.,;:'’!|", 250) | dict.fromkeys("fjtr()[]-/ I", 300)
+_WIDE = dict.fromkeys("mw", 800) | dict.fromkeys("MW", 850) | {"°": 400}
+
+
+def _text_width(text: str) -> float:
+    w = 0.0
+    for c in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(c):
+            continue
+        w += _NARROW.get(c) or _WIDE.get(c) or (680 if c.isupper() else 556 if c.isdigit() else 520)
+    return w
+
+
+def _cell_edges(page: Page) -> list[tuple[float, float, float]]:
+    """Vertical borders of table cells as (x, top, bottom): vertical rules, and the sides of
+    drawn cell rectangles. An x counts only if borders run there over several lines' height
+    (a table grid), not around one highlighted word."""
+    raw: list[tuple[float, float, float]] = []
+    for r in page.rules:
+        x0, top, x1, bottom = r.bbox
+        if r.is_vertical:
+            raw.append(((x0 + x1) / 2, top, bottom))
+        elif not r.is_horizontal and x1 - x0 > 8 and bottom - top > 6:
+            raw += [(x0, top, bottom), (x1, top, bottom)]
+    if not raw:
+        return []
+    length: dict[int, float] = {}
+    for x, top, bottom in raw:
+        length[round(x / 3)] = length.get(round(x / 3), 0) + bottom - top
+    return [(x, t, b) for x, t, b in raw
+            if sum(length.get(round(x / 3) + d, 0) for d in (-1, 0, 1)) > 40]
+
+
+def _split_at_edges(page: Page, lines: Sequence[Line]) -> list[Line]:
+    """Cut Lines that run across a vertical cell border into one Line per cell.
+
+    Why: with a narrow column the layout stage may join two cells whose gap is small
+    ("N° Recommandation", "2020 Premier ministre ;"); the table is then unreadable. The cut
+    goes at a space: between two header names when the line is a header ("N°" |
+    "Recommandation"), else where the estimated width of the text right of the cut fills the
+    next cell from its usual left padding to the line's end."""
+    edges = _cell_edges(page)
+    if not edges:
+        return list(lines)
+    crossed: list[list[float]] = []
+    for ln in lines:
+        mid = (ln.top + ln.bottom) / 2
+        inner = sorted({round(x, 1) for x, t, b in edges if t - 1 <= mid <= b + 1 and ln.x0 + 2 < x < ln.x1 - 2})
+        merged: list[float] = []
+        for x in inner:
+            if not merged or x - merged[-1] > 3:
+                merged.append(x)
+        crossed.append(merged)
+    if not any(crossed):
+        return list(lines)
+    # points per width unit, measured on the lines that sit inside one cell
+    ratios = sorted((l.x1 - l.x0) / (_text_width(l.plain_text) * l.size) for l, xs in zip(lines, crossed)
+                    if not xs and len(l.plain_text) > 12)
+    ratio = ratios[len(ratios) // 2] if ratios else 1 / 1000
+    out: list[Line] = []
+    for ln, xs in zip(lines, crossed):
+        out += _cut_line(ln, xs, lines, ratio * ln.size) if xs else [ln]
+    return out
+
+
+def _left_padding(x: float, lines: Sequence[Line]) -> float:
+    """How far the text of a cell starts right of its left border, from the page's lines."""
+    gaps = sorted(l.x0 - x for l in lines if 0.5 < l.x0 - x < 12)
+    return gaps[len(gaps) // 2] if gaps else 3.0
+
+
+def _header_pieces(words: list[str], k: int) -> list[str] | None:
+    """Split a header line into k header names ("N° Recommandation" → "N°", "Recommandation")."""
+    def role(piece: str) -> str | None:
+        got = next((r for r, rx in HEADER_CELLS.items() if rx.match(piece)), None)
+        tail = piece.split(" ")
+        for j in range(1, len(tail)):  # "Recommandation Responsable": two names, not one
+            other = next((r for r, rx in HEADER_CELLS.items() if rx.match(" ".join(tail[j:]))), None)
+            if other is not None and other != got:
+                return None
+        return got
+    for cuts in combinations(range(1, len(words)), k - 1):
+        pieces = [" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)))]
+        roles = [role(p) for p in pieces]
+        if all(roles) and len(set(roles)) == k:
+            return pieces
+    return None
+
+
+def _cut_line(ln: Line, xs: list[float], lines: Sequence[Line], scale: float) -> list[Line]:
+    text = ln.plain_text.strip()
+    words = text.split(" ")
+    if len(words) < 2:
+        return [ln]
+    pieces = _header_pieces(words, len(xs) + 1) if len(words) <= 8 else None
+    if pieces is None:
+        # last resort, one border at a time from the right: the piece after the border
+        # starts at its padding and ends at the line's end; its estimated width says where
+        pieces, rest, end = [], words, ln.x1
+        for x in reversed(xs):
+            start = x + _left_padding(x, lines)
+            best = min(range(1, len(rest)), default=None,
+                       key=lambda i: abs(end - start - scale * _text_width(" ".join(rest[i:]))))
+            if best is None:
+                break
+            pieces.insert(0, " ".join(rest[best:]))
+            rest = rest[:best]
+            end = x
+        pieces.insert(0, " ".join(rest))
+        if len(pieces) != len(xs) + 1:
+            return [ln]
+    bounds = [ln.x0] + [x + _left_padding(x, lines) for x in xs] + [ln.x1]
+    return [replace(ln, text=p, spans=(), bbox=(bounds[i] if i else ln.x0, ln.top,
+                                                xs[i] - 1 if i < len(xs) else ln.x1, ln.bottom))
+            for i, p in enumerate(pieces)]
 
 
 def _header(lines: Sequence[Line]) -> tuple[_Columns, float] | None:
@@ -92,13 +214,14 @@ def _row_bands(page: Page, lines: list[Line], cols: _Columns) -> list[list[Line]
     if not lines:
         return []
     top, bottom = min(l.top for l in lines), max(l.bottom for l in lines)
+    reach = max(l.height for l in lines)  # the rule under a repeated header sits above the first line
     ys: set[float] = set()
     for r in page.rules:  # thin rules give their middle, drawn cell rectangles both edges
         x0, r_top, x1, r_bottom = r.bbox
         if x1 < cols.left - 5 or x0 > cols.right + 5 or r.is_vertical:
             continue
         edges = [(r_top + r_bottom) / 2] if r.is_horizontal else [r_top, r_bottom]
-        ys.update(round(y, 0) for y in edges if top - 3 <= y <= bottom + 12)
+        ys.update(round(y, 0) for y in edges if top - reach <= y <= bottom + 12)
     ys = sorted(ys)
     bounds: list[float] = []
     for y in ys:
@@ -170,18 +293,22 @@ def _split_cells(ln: Line, cols: _Columns) -> list[Line]:
 
 def _parse_rows(page: Page, bands: list[list[Line]], cols: _Columns, theme: str | None,
                 rows: list[SummaryRow]) -> str | None:
-    text_x = cols.x_of("text") or cols.left
     for band in bands:
+        # a line across a column start: a full-width theme row (or a glued cell, cut below)
+        crossing = any(l.x0 < x - 6 and l.x1 > x + 6 for l in band for _, x in cols.starts[1:])
         band = [piece for ln in band for piece in _split_cells(ln, cols)]
         by_role: dict[str, list[Line]] = {}
         for ln in band:
             by_role.setdefault(cols.role_of(ln), []).append(ln)
-        number = label = None
+        number = label = printed = None
         text_lines = by_role.get("text", [])
         if "number" in by_role:
-            m = NUMBER_CELL.match(_cell(by_role["number"]))
+            cell = _cell(by_role["number"])
+            # a number cell wrapped or cut ("8 – page" / "21") still holds a number
+            m = NUMBER_CELL.match(cell) or (None if crossing else NUMBER_LEAD.match(cell))
             if m:
-                number, label = int(m.group("num")), _cell(by_role["number"])
+                number, label = int(m.group("num")), cell
+                printed = m.groupdict().get("page")
         elif text_lines:
             first = sorted(text_lines, key=lambda l: l.top)[0]
             m = STATEMENT.match(first.plain_text) or _LEADING_NO.match(first.plain_text)
@@ -194,21 +321,23 @@ def _parse_rows(page: Page, bands: list[list[Line]], cols: _Columns, theme: str 
             whole = _cell(band)
             if not whole:
                 continue
-            wide = min(l.x0 for l in band) < text_x - 5 or all(l.bold for l in band) \
-                or len(by_role) == 1 and "text" not in by_role
-            if wide or not rows:
-                theme = whole
-            elif text_lines and rows and rows[-1].page < page.number:
+            # a theme row spans the columns (or is bold, or fills one cell that is not the
+            # text); a plain row without number at the top of a page ends the previous row
+            if rows and rows[-1].page < page.number and not crossing and not all(l.bold for l in band):
                 prev = rows[-1]  # a row cut by the page break goes on here
-                rows[-1] = SummaryRow(**{**prev.__dict__, "text": _join([prev.text, _cell(text_lines)]),
-                                         "owner": _join([prev.owner or "", _cell(by_role.get("owner", []))]) or None})
+                more = _cell(by_role.get("owner", []), sep="\n")
+                rows[-1] = replace(prev, text=_join([prev.text, _cell(text_lines)]),
+                                   owner=_join([prev.owner or "", more]) or None,
+                                   owner_cell="\n".join(c for c in (prev.owner_cell, more) if c) or None)
+            elif crossing or all(l.bold for l in band) or len(by_role) == 1 and "text" not in by_role or not rows:
+                theme = whole
             continue
         owner_cell = _cell(by_role.get("owner", []), sep="\n") or None
         rows.append(SummaryRow(
             number=number, text=_cell(text_lines), owner=_join([owner_cell]) if owner_cell else None,
             owner_cell=owner_cell, page=page.number,
             bbox=(min(l.x0 for l in band), min(l.top for l in band), max(l.x1 for l in band), max(l.bottom for l in band)),
-            theme=theme, printed_page=_cell(by_role.get("page", [])) or None, label=label,
+            theme=theme, printed_page=_cell(by_role.get("page", [])) or printed, label=label,
             deadline=_cell(by_role.get("deadline", [])) or None, priority=_cell(by_role.get("priority", [])) or None))
     return theme
 
@@ -221,7 +350,7 @@ def find_summary_table(doc: Document) -> list[SummaryRow]:
     for page in doc.pages:
         # a number cell printed at the same place on every page can be taken for a running
         # header, footer or page label by the layout stage (fixture "split-summary"): ruled rows read them
-        lines = _page_lines(page, ("body", "footer", "header", "page_label"))
+        lines = _split_at_edges(page, _page_lines(page, ("body", "footer", "header", "page_label")))
         head = _header(lines)
         if head is not None:
             cols, top = head

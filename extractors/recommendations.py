@@ -107,7 +107,7 @@ def extract_recommendations(doc: Document, sections: Sequence[Section], glossary
         owner = (row.owner if row and row.owner else None) or (body.owner if body else None)
         owners = split_owners(row.owner_cell) if row and row.owner_cell else []
         if not owners and body is not None and body.owners:
-            owners = [o for b in body.owners for o in (split_owners(b) if "," not in b or "(" in b else [b])]
+            owners = [o for b in body.owners for o in split_owners(b)]
         if not owners and body is not None:
             owners = owners_from_text(body.text, nlp, glossary)
         if not owner and not owners and rows and any(r.owner for r in rows):

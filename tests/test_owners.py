@@ -32,6 +32,23 @@ SDFE = ("Secrétariat d’Etat chargé de l’égalité entre les femmes et les 
     ("Préfets, ARS", ["Préfets", "ARS"]),
     ("Ministère de la justice et ministère de l'intérieur", ["Ministère de la justice", "ministère de l'intérieur"]),
     ("", []),
+    # owners on one line, joined by ", " (relayout g body label), " ; " (h), " / ", " et "
+    ("Secrétariat d'État chargé de la protection de l'enfance, Groupement d’Intérêt Public Enfance en Danger, "
+     "Conseils départementaux",
+     ["Secrétariat d'État chargé de la protection de l'enfance", "Groupement d’Intérêt Public Enfance en Danger",
+      "Conseils départementaux"]),
+    ("Ministère de l'Enseignement Supérieur, de la Recherche et de l'Innovation (DGESIP)",
+     ["Ministère de l'Enseignement Supérieur, de la Recherche et de l'Innovation (DGESIP)"]),
+    ("Premier ministre ;\nSecrétariat d’Etat chargé de\nl’égalité (SDFE) ; Ministère de la\nsanté",
+     ["Premier ministre", "Secrétariat d’Etat chargé de l’égalité (SDFE)", "Ministère de la santé"]),
+    ("Ministère de la justice (DACG ; DAP)", ["Ministère de la justice (DACG ; DAP)"]),
+    ("Ministère de la justice / Ministère de l'intérieur", ["Ministère de la justice", "Ministère de l'intérieur"]),
+    ("Préfets, Haut conseil à l'égalité, Défenseur des droits et GIP Enfance en danger",
+     ["Préfets", "Haut conseil à l'égalité", "Défenseur des droits", "GIP Enfance en danger"]),
+    ("Ministère de l'économie, des finances et de la relance, Caisse des dépôts",
+     ["Ministère de l'économie, des finances et de la relance", "Caisse des dépôts"]),
+    ("Agence nationale de santé publique, Observatoire national de la protection de l'enfance",
+     ["Agence nationale de santé publique", "Observatoire national de la protection de l'enfance"]),
 ])
 def test_split_owners(cell, expected):
     assert split_owners(cell) == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.patterns.recommendations import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL,
-                                                 SHORT_STATEMENT, STATEMENT)
+                                                 NUMBER_LEAD, SHORT_STATEMENT, STATEMENT)
 
 
 @pytest.mark.parametrize("line, number, owner, text", [
@@ -72,6 +72,9 @@ def test_number_cell_rejects(cell):
     ("Autorité responsable", "owner"), ("Destinataire", "owner"), ("Acteurs", "owner"),
     ("Pilote", "owner"), ("Échéance", "deadline"), ("Délai", "deadline"), ("Calendrier", "deadline"),
     ("Priorité", "priority"), ("Page", "page"),
+    ("Responsable(s)", "owner"), ("Pilote(s)", "owner"), ("Acteur(s) concerné(s)", "owner"), ("Porteur", "owner"),
+    ("Destinataire(s)", "owner"), ("Chef de file", "owner"), ("Services concernés", "owner"),
+    ("Échéancier", "deadline"), ("Date cible", "deadline"),
 ])
 def test_header_cells(cell, role):
     matching = [r for r, rx in HEADER_CELLS.items() if rx.match(cell)]
@@ -94,3 +97,13 @@ def test_list_title(title, ok):
 def test_list_entry_reads_anssi_row():
     m = LIST_ENTRY.match(". R31 . I R E Sécurisation des services réseau d’authentification PAM")
     assert m.group("num") == "31" and m.group("text").endswith("authentification PAM")
+
+
+@pytest.mark.parametrize("cell, num", [("8 – page", 8), ("12.", 12), ("R7 -", 7), ("n° 3", 3), ("27", 27)])
+def test_number_lead_takes_a_wrapped_number_cell(cell, num):
+    assert int(NUMBER_LEAD.match(cell).group("num")) == num
+
+
+@pytest.mark.parametrize("cell", ["1,5 %", "2.3 Les violences", "2019", "Pilotage de la loi", "3 victimes"])
+def test_number_lead_refuses_what_is_not_a_number_cell(cell):
+    assert NUMBER_LEAD.match(cell) is None

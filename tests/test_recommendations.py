@@ -174,6 +174,140 @@ def test_report_without_recommendations(built):
     assert recs == {} and truth == {} and problems == []
 
 
+# -- summary tables in other layouts (relayout f, g, h) ----------------------------------------
+
+def _glued(doc):
+    """The document as a layout stage that ignores cell borders reads it: pieces of one row
+    closer than 2.5 font sizes become one Line ("N° Recommandation", "2020 Premier ministre ;")."""
+    from dataclasses import replace
+    pages = []
+    for page in doc.pages:
+        out = []
+        for ln in sorted(page.lines, key=lambda l: (round(l.top), l.x0)):
+            prev = out[-1] if out else None
+            if prev and abs(prev.top - ln.top) < 1 and 0 < ln.x0 - prev.x1 < 2.5 * ln.size:
+                out[-1] = replace(prev, text=prev.text + " " + ln.text, spans=(),
+                                  bbox=(prev.x0, prev.top, ln.x1, max(prev.bottom, ln.bottom)))
+            else:
+                out.append(ln)
+        pages.append(replace(page, lines=tuple(out)))
+    return replace(doc, pages=tuple(pages))
+
+
+@pytest.fixture(scope="module")
+def summary_layouts(tmp_path_factory):
+    """Small reports whose summary tables look like relayout f and h, read once."""
+    builder = pytest.importorskip("tests.fixtures.builder")
+    from tests.fixtures.examples import RECS, body, cover, text
+    from tests.fixtures.specs import Layout, Paragraph, Part, Report, SummaryRow, SummaryTable
+    out = tmp_path_factory.mktemp("summary-layouts")
+
+    def build(name, recs, table, layout):
+        res = builder.build_pdf(Report(cover(), (Part("SYNTHÈSE"), Paragraph(text(1, 5)),
+                                                 Part("TABLE DES RECOMMANDATIONS"), table,
+                                                 *body(recs, depth=1, notes=False, sentences=1))),
+                                layout, out / f"{name}.pdf")
+        sections = [Section(s.number, s.title, s.level, s.page, s.bbox, s.kind) for s in res.sections]
+        return read_document(str(res.path)), sections, {t.number: t for t in res.recommendations}
+
+    recs30 = tuple((n + 6 * k, t, o, th) for k in range(5) for n, t, o, th in RECS)
+    rows30 = tuple(SummaryRow(n, t, o, "2020" if n % 3 else "2021") for n, t, o, _ in recs30)
+    # f: Autorité | N° ("13 – page 8", wrapped) | Recommandation | Échéance, over 3 pages
+    f = build("f", recs30, SummaryTable(rows30, columns=(
+        ("Autorité responsable", "owner"), ("N°", "number"), ("Recommandation", "text"),
+        ("Échéance", "deadline")), widths=(0.28, 0.1, 0.47, 0.15), number_format="{n} – page {p}"),
+        Layout(font="DejaVuSerif", body_size=11.5, page_size="Letter", margins=(55, 50, 55, 50),
+               page_label="{n}", page_label_offset=-1))
+    # h: narrow N° | Recommandation | Échéance | Responsable, owners joined by " ; "
+    h = build("h", RECS, SummaryTable(rows30[:6], columns=(
+        ("N°", "number"), ("Recommandation", "text"), ("Échéance", "deadline"),
+        ("Responsable", "owner")), widths=(0.07, 0.5, 0.13, 0.3), owner_separator=" ; "),
+        Layout(body_size=12, line_spacing=1.5))
+    # other column names, number last, owners joined by " / "
+    p = build("p", RECS, SummaryTable(rows30[:6], columns=(
+        ("Recommandation", "text"), ("Pilote(s)", "owner"), ("Calendrier", "deadline"), ("N°", "number")),
+        widths=(0.46, 0.3, 0.16, 0.08), owner_separator=" / "), Layout(font="DejaVuSerif"))
+    return {"f": f, "h": h, "p": p}
+
+
+def _check_summary(doc, sections, truth):
+    recs, problems = extract_recommendations(doc, sections, [], None)
+    got = {r.number: r for r in recs}
+    assert sorted(got) == sorted(truth)
+    for n, t in truth.items():
+        r = got[n]
+        assert (r.summary_page, r.owners, r.theme) == (t.summary_page, t.owners, t.theme), n
+        assert same(r.summary_text, t.summary_text) and same(r.owner, t.owner, 0.9), n
+    assert not [p for p in problems if p.kind.startswith("rec_only")]
+    return got
+
+
+def test_wrapped_number_cell_first_on_a_continuation_page(summary_layouts):
+    # recs 13 and 26 open pages 4 and 5 under the repeated header; their number cell wraps
+    # ("13 – page" / "8") and its second line sits where a running header would
+    got = _check_summary(*summary_layouts["f"])
+    assert got[13].summary_page == 4 and got[13].owners == ("Ministère de la justice (DACG)",
+                                                             "Ministère de l’intérieur (DGPN, DGGN)")
+    assert got[26].summary_page == 5 and got[14].theme is None
+
+
+@pytest.mark.parametrize("glued", [False, True], ids=["cells-apart", "cells-glued"])
+def test_narrow_number_column_with_or_without_cells_split_upstream(summary_layouts, glued):
+    doc, sections, truth = summary_layouts["h"]
+    got = _check_summary(_glued(doc) if glued else doc, sections, truth)
+    assert got[4].owners == ("Ministère de la justice (DACG)", "Premier ministre",
+                             "Secrétariat d’État chargé de l’égalité entre les femmes et les hommes (SDFE)")
+    assert got[4].deadline == "2020" and got[3].deadline == "2021"
+
+
+def test_other_column_names_and_owners_joined_by_slashes(summary_layouts):
+    got = _check_summary(*summary_layouts["p"])
+    assert got[1].owners == ("Ministère de la justice (DACG)", "Ministère de l’intérieur (DGPN, DGGN)")
+    assert got[3].deadline == "2021"
+
+
+def test_lines_glued_across_cell_borders_are_cut_at_the_borders():
+    from extractors.rec_summary import _split_at_edges
+    from models.document import Line, Page, Rule
+
+    def line(text, x0, top, x1=None):  # about 4.5 pt per character, 9 pt type
+        return Line(3, text, (x0, top, x1 or x0 + 4.5 * len(text), top + 10.5), "F", 9, False, False)
+
+    def glued(a, xa, b, xb, top):
+        return Line(3, f"{a} {b}", (xa, top, xb + 4.5 * len(b), top + 10.5), "F", 9, False, False)
+
+    grid = tuple(Rule((x0, 93, x1, 670)) for x0, x1 in ((69.5, 102.4), (101.4, 330), (329, 389.2), (388.2, 525.8)))
+    highlight = Rule((150, 300, 190, 312))  # a shaded word inside a body line is no cell border
+    lines = [glued("N°", 73, "Recommandation", 104.9, 99), glued("Échéance", 332.5, "Responsable", 391.7, 99),
+             glued("2020", 332.5, "PM ; Ministère de la justice", 391.7, 140),
+             glued("12", 73, "Réunir le comité de suivi interministériel en", 104.9, 200),
+             line("d’assurer une mise en œuvre complète de la loi", 104.9, 213),
+             line("Secrétariat d’Etat chargé de", 391.7, 213), line("l’égalité entre les femmes et", 391.7, 226),
+             line("a phrase with a highlighted word", 120, 301, 320)]
+    page = Page(3, 595, 842, tuple(lines), grid + (highlight,))
+    got = [(round(l.x0), l.text) for l in _split_at_edges(page, lines)]
+    assert got[:8] == [(73, "N°"), (105, "Recommandation"), (332, "Échéance"), (392, "Responsable"),
+                       (332, "2020"), (392, "PM ; Ministère de la justice"), (73, "12"),
+                       (105, "Réunir le comité de suivi interministériel en")]
+    assert got[-1] == (120, "a phrase with a highlighted word")
+
+
+def test_owners_listed_with_commas_in_the_body_label(tmp_path):
+    builder = pytest.importorskip("tests.fixtures.builder")
+    from tests.fixtures.examples import RECS, body, cover
+    from tests.fixtures.specs import Layout, RecommendationBox, Report
+    owners = ("Secrétariat d'État chargé de la protection de l'enfance",
+              "Groupement d’Intérêt Public Enfance en Danger", "Conseils départementaux")
+    one = "Ministère de l'Enseignement Supérieur, de la Recherche et de l'Innovation (DGESIP)"
+    recs = ((1, RECS[0][1], owners, "x"), (2, RECS[1][1], (one,), "x"))
+    blocks = [RecommendationBox(b.number, b.text, ", ".join(recs[b.number - 1][2]), "boxed",
+                                "Recommandation n° {n} ({owner}) :") if isinstance(b, RecommendationBox) else b
+              for b in body(recs, depth=1, notes=False, sentences=1)]
+    res = builder.build_pdf(Report(cover(), tuple(blocks)), Layout(), tmp_path / "g.pdf")
+    got, _ = extract_recommendations(read_document(str(res.path)), [], [], None)
+    assert [r.owners for r in got] == [owners, (one,)]
+
+
 # -- real files -----------------------------------------------------------------------------
 
 @pytest.mark.slow

@@ -8,14 +8,16 @@ import regex as re
 INSTITUTION_START = re.compile(
     r"""
     ^\s*(?:
-        Ministères?\b | Ministre\b | Premier\s+ministre\b | Secrétariats?\b | Secrétaire\b
+        Ministères?\b | Ministre\b | Premier\s+ministre\b | Secrétariats?\b | Secrétaire\b  # government
       | Directions?\b | Directeurs?\b | Délégations?\b | Délégué | Conseils?\b | Groupements?\b
-      | Agences?\b | Préfets?\b | Préfectures?\b | ARS\b | Caisses?\b | CNAF\b | CNAM
-      | Haut[-\s]Conseil | Hauts?[-\s]Commissa | Collectivités?\b | Régions?\b | Départements?\b
-      | Communes?\b | Opérateurs?\b | Établissements?\b | Etablissements?\b | Office\b
-      | Inspections?\b | Mission\b | Services?\b | Gouvernement\b | Parlement\b | Union\b
-      | Association | Fédération | Assemblée | Sénat\b | Cour\b | Tribunal | Juridictions?\b
-      | Observatoire | Commission\b | Comité\b | Institut\b | Centre\b | Fonds\b | Autorité
+      | GIP\b | Agences?\b | Préfets?\b | Préfectures?\b | ARS\b | Caisses?\b | CNAF\b | CNAM
+      | Haut[-\s][Cc]onseil | Hauts?[-\s][Cc]ommissa | Collectivités?\b | Régions?\b       # "Haut conseil"
+      | Départements?\b | Communes?\b | Opérateurs?\b | Établissements?\b | Etablissements?\b
+      | Office\b | Offices\b | Inspections?\b | Missions?\b | Services?\b | Gouvernement\b
+      | Parlement\b | Union\b | Association | Fédération | Assemblée | Sénat\b | Cour\b
+      | Tribunal | Juridictions?\b | Parquets?\b | Procureurs?\b | Rectorats?\b | Recteurs?\b
+      | Observatoire | Commissions?\b | Comité\b | Institut\b | Centre\b | Fonds\b | Autorité
+      | Défenseur | Organismes?\b | Universités?\b | Chambres?\b | Ordres?\b   # other bodies
       | [A-ZÉ]{2,}(?:[-\s][A-ZÉ]{2,})*(?:\s*\(|\s*$)      # an acronym alone: "DGCS", "MJ (DACG)"
     )
     """,

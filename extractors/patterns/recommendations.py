@@ -54,6 +54,19 @@ NUMBER_CELL = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
+# The start of a number cell whose end wrapped or was lost: "8 – page" (its "21" on the next
+# line, read apart), "12." — a number cell that starts with a number holds that number.
+NUMBER_LEAD = re.compile(
+    r"""
+    ^\s*
+    (?:Recommandation\s*|Reco\.?\s*)?                 # optional keyword
+    (?:n\s*[°ºo˚]\s*|R\s?)?                           # optional "n°" or "R"
+    (?P<num>\d{1,3})(?![\d,.]\d)                      # the number, not "1,5" nor "2.3"
+    (?=\s*(?:[.)]\s*$|[–—-]|$))                       # followed by its end, "." or a dash ("– page")
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
 # An entry of a recommendation list printed as lines: ". R31 . I R E Sécurisation …"
 # (ANSSI annex "Liste des recommandations", p. 59), "Recommandation n°3 : …", "R3 – …".
 LIST_ENTRY = re.compile(
@@ -73,9 +86,13 @@ HEADER_CELLS = {
     "text": re.compile(r"^\s*(?:Recommandations?|Préconisations?|Propositions?|Intitulé)\b", re.IGNORECASE),
     "owner": re.compile(
         r"""^\s*(?:Autorités?\s+responsables?|Destinataires?|Responsables?|Acteurs?
-                |Pilotes?|Porteurs?|Service\s+responsable|Administrations?\s+concernées?)\b""",
+                |Pilotes?|Porteurs?|Services?\s+(?:responsables?|pilotes?|concernés?)
+                |Administrations?\s+concernées?|Chefs?\s+de\s+file|Entités?\s+responsables?
+                |Structures?\s+(?:pilotes?|responsables?)|Ministères?\s+(?:concernés?|responsables?|pilotes?))
+            (?!\w)""",
         re.IGNORECASE | re.VERBOSE),
-    "deadline": re.compile(r"^\s*(?:Échéances?|Echéances?|Délais?|Calendrier|Horizon)\b", re.IGNORECASE),
+    "deadline": re.compile(r"^\s*(?:Échéances?|Echéances?|Échéanciers?|Délais?|Calendriers?|Horizon|Dates?\s+cibles?)\b",
+                           re.IGNORECASE),
     "priority": re.compile(r"^\s*(?:Priorités?|Degré\s+de\s+priorité)\b", re.IGNORECASE),
     "page": re.compile(r"^\s*(?:Pages?|p\.)\s*$", re.IGNORECASE),
 }
