@@ -1,12 +1,14 @@
 """Footnotes: the notes printed at the bottom of pages, paired with their calls in the body.
 
-The note area of a page is found by position and typography, never by fixed margins:
-- a short horizontal separator rule low on the page with only smaller-than-body lines
-  under it (the usual Word / LaTeX layout), or, when there is no rule,
-- a block of smaller-than-body lines at the bottom of the page that starts with a note
-  number which is also called (superscript) in the body of the same page.
-Inside the area a line opens a new note when it starts with a plausible number (the next
-in sequence, a restart at 1 for notes numbered per page, or a number called on the page);
+The note area of a page is found by position and typography, never by fixed margins
+(extractors/footnote_areas.py): the lines under a short separator rule, or, without a
+rule, the bottom block whose openings carry the numbers the page calls in superscript,
+set apart by a smaller size, a gap or a tighter leading.
+Inside the area the lines that open notes are chosen together, as the best numbered
+sequence: the next number after the last note (or 1 when numbering restarts per page),
+numbers called on the page, a raised note number, a line that follows a short one.
+A line that only looks like an opening ("4 000 bénéficiaient…", "12 décembre 2016",
+a number set at the continuation indent) opens a note only when no better line does;
 anything else continues the previous note, also across a page break. Calls are
 superscript spans holding digits (the layout stage keeps them apart from the word they
 follow, so "1 939" plus call 2 never becomes "1 9392").
@@ -16,14 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from extractors.footnote_areas import body_pitch, note_area, note_start, ruleless_area
 from extractors.locate import numbered_section_at
-from extractors.patterns.notes_tables import CALL_TEXT, NOTE_START
-from models.document import BBox, Document, Line, Page
+from extractors.patterns.notes_tables import CALL_TEXT, NOTE_START_DOUBTFUL
+from models.document import BBox, Document, Line
 from models.records import Footnote, Problem, Section
 
-SMALL = 0.97  # under a separator rule, note lines are at most this share of the body size
-SMALL_NO_RULE = 0.93  # without a rule the contrast must be clearer
 MAX_JUMP = 5  # a number this far ahead of the last note still opens a note (gap reported)
+OPENING = 3.0  # weight of one note opening: the number of notes found dominates the choice
+SKIP_COST = 0.4  # cost of each number skipped between two consecutive openings
 
 
 @dataclass
@@ -49,162 +52,142 @@ class _Call:
 
 def extract_footnotes(doc: Document, sections: Sequence[Section]) -> tuple[list[Footnote], list[Problem]]:
     """Notes of the whole document in reading order, each with the page and section of its call."""
+    notes, areas = _scan(doc)
+    return _pair(notes, find_calls(doc, areas), sections)
+
+
+def note_areas(doc: Document) -> dict[int, list[Line]]:
+    """Page number -> the lines read as footnotes on that page (pages without notes absent).
+
+    For other extractors that must skip the notes (a table continued over a page break
+    has the notes of the first page between its two parts).
+    """
+    return {n: area for n, area in _scan(doc)[1].items() if area}
+
+
+def _scan(doc: Document) -> tuple[list[_Note], dict[int, list[Line] | None]]:
+    """Find the note area of each page, in page order (a page's area depends on whether
+    the previous page left a note open and on the number the next note should carry)."""
     body = doc.body_size
-    areas = {page.number: note_area(page, body) for page in doc.pages}
-    calls = find_calls(doc, areas)
-    calls_by_page: dict[int, set[int]] = {}
-    for c in calls:
-        calls_by_page.setdefault(c.page, set()).add(c.number)
+    pitch = body_pitch(doc)
+    page_calls = _page_calls(doc)
+    areas: dict[int, list[Line] | None] = {}
     notes: list[_Note] = []
     for page in doc.pages:
-        area = areas[page.number]
+        calls = page_calls.get(page.number, {})
+        area = note_area(page, body, calls, note_start)
         if area is None:
-            area = _ruleless_area(page, body, calls_by_page.get(page.number, set()))
+            last = notes[-1] if notes else None
+            running = last.lines[-1] if last and last.lines[-1].page == page.number - 1 else None
+            area = ruleless_area(page, body, pitch, calls, note_start,
+                                 last.number + 1 if last else None, running)
+        areas[page.number] = area
         if area:
-            _read_area(page.number, area, notes, calls_by_page.get(page.number, set()))
-    return _pair(notes, calls, sections)
+            _read_area(page.number, area, notes, set(calls))
+    return notes, areas
 
 
-# -- the note area ---------------------------------------------------------------------------
-
-def note_area(page: Page, body_size: float) -> list[Line] | None:
-    """Body lines under the footnote separator rule(s) of `page`, or None when it has none.
-
-    On a page set in columns each column may have its own rule and notes (Federal
-    Register); the areas are returned column after column, each top to bottom.
-    """
-    lines = [ln for ln in page.lines if ln.text.strip() and (ln.is_body or _footer_note(ln))]
-    if not lines:
-        return None
-    left = min(ln.x0 for ln in lines)
-    right = max(ln.x1 for ln in lines)
-    found: list[tuple[float, float, float, list[Line]]] = []  # (x0, x1, top, lines) per rule
-    for rule in page.rules:
-        x0, top, x1, bottom = rule.bbox
-        if not rule.is_horizontal or top < 0.35 * page.height:
-            continue
-        if (x1 - x0) > 0.6 * (right - left) or (x1 - x0) < 15:
-            continue  # a separator is short
-        if _touches_vertical(rule, page):
-            continue  # part of a table grid
-        # Lines starting under the rule, in the rule's column (multi-column pages).
-        column = [ln for ln in lines if x0 - 5 <= ln.x0 < x1]
-        under = [ln for ln in column if ln.top >= bottom - 1]
-        if not under or not all(ln.size <= SMALL * body_size for ln in under):
-            continue
-        if any(ln.top < bottom - 1 < ln.bottom for ln in column):
-            continue  # text runs across the rule: an underline, not a separator
-        if any(ln.top < top and ln.x0 < x0 - 5 and ln.x1 > x1 for ln in lines if ln.bottom > top - 3 * body_size):
-            continue  # a wider text block sits right above: the rule is inside the text
-        found.append((x0, x1, top, under))
-    if not found:
-        return None
-    best: list[tuple[float, float, float, list[Line]]] = []
-    for item in sorted(found, key=lambda f: f[2]):  # keep the topmost rule of each column
-        if not any(item[0] < b[1] and b[0] < item[1] for b in best):
-            best.append(item)
-    out: list[Line] = []
-    for _, _, _, under in sorted(best, key=lambda b: b[0]):
-        out.extend(_with_glued_footers(page, under))
+def _page_calls(doc: Document) -> dict[int, dict[int, list[float]]]:
+    """Per page, number -> tops of its superscript calls; a raised number opening a line is
+    a note's own number, not a call."""
+    out: dict[int, dict[int, list[float]]] = {}
+    for c in find_calls(doc, {}, skip_leading=True):
+        out.setdefault(c.page, {}).setdefault(c.number, []).append(c.bbox[1])
     return out
-
-
-def _footer_note(line: Line) -> bool:
-    """A line marked as running footer that opens like a note ("1 Circulaire du…")."""
-    return line.role == "footer" and note_start(line) is not None
-
-
-def _with_glued_footers(page: Page, area: list[Line]) -> list[Line]:
-    """Add lines the layout took for running footers but that sit tight against the notes.
-
-    Notes whose text recurs from page to page ("1 Circulaire du 9 mai 2019…", numbered
-    per page or not) can be marked as running footers by the layout stage; a true footer
-    stands apart from the notes, a note line is glued to its neighbours.
-    """
-    kept = {id(ln) for ln in area}
-    lines = sorted((ln for ln in page.lines if id(ln) in kept or ln.role == "footer"), key=lambda ln: ln.top)
-    changed = True
-    while changed:
-        changed = False
-        for i, ln in enumerate(lines):
-            if id(ln) in kept:
-                continue
-            near = [o for o in lines[max(i - 1, 0):i + 2] if id(o) in kept and o is not ln]
-            if any(abs(o.size - ln.size) <= 0.3 and _gap(o, ln) <= 0.6 * ln.size for o in near):
-                kept.add(id(ln))
-                changed = True
-    return [ln for ln in lines if id(ln) in kept]
-
-
-def _gap(a: Line, b: Line) -> float:
-    return max(b.top - a.bottom, a.top - b.bottom)
-
-
-def _touches_vertical(rule, page: Page) -> bool:
-    x0, top, x1, bottom = rule.bbox
-    for other in page.rules:
-        if other.is_vertical:
-            ox0, otop, ox1, obottom = other.bbox
-            if x0 - 2 <= ox0 <= x1 + 2 and otop - 2 <= top <= obottom + 2:
-                return True
-    return False
-
-
-def _ruleless_area(page: Page, body_size: float, called: set[int]) -> list[Line] | None:
-    """Bottom block of small lines opening with a note number that the page calls."""
-    body_lines = [ln for ln in page.lines if ln.text.strip() and (ln.is_body or _footer_note(ln))]
-    if not body_lines:
-        return None
-    lines = _with_glued_footers(page, body_lines)
-    block: list[Line] = []
-    for ln in reversed(lines):
-        if ln.size > SMALL_NO_RULE * body_size:
-            break
-        block.insert(0, ln)
-    if not block or block[0].top < 0.4 * page.height or len(block) == len(lines):
-        return None
-    for i, ln in enumerate(block):
-        start = note_start(ln)
-        if start and start[0] in called:
-            return block[i:]
-    return None
 
 
 # -- notes inside the area -------------------------------------------------------------------
 
-def note_start(line: Line) -> tuple[int, str] | None:
-    """(number, text) when the line begins with a note number, printed inline or raised."""
-    spans = [s for s in line.spans if s.text.strip()]
-    if spans and spans[0].superscript and spans[0].text.strip().isdigit():
-        rest = "".join(s.text for s in line.spans[line.spans.index(spans[0]) + 1:]).strip()
-        if rest:
-            return int(spans[0].text.strip()), rest
-    m = NOTE_START.match(line.text)
-    if m:
-        return int(m.group("number")), m.group("text").strip()
-    return None
-
-
 def _read_area(page_no: int, area: list[Line], notes: list[_Note], called: set[int]) -> None:
-    on_page = False
-    starts: list[float] = []  # x0 of the note openings seen in this area
-    conts: list[float] = []  # x0 of the continuation lines
-    for ln in area:
+    """Split the area's lines into notes: the openings are chosen as one numbered sequence."""
+    starts = [note_start(ln) for ln in area]
+    seen_starts: list[float] = []  # x0 of the openings so far, of the continuation lines
+    seen_conts: list[float] = []
+    for i, (ln, start) in enumerate(zip(area, starts)):
+        if start and _indented_like_continuation(ln.x0, seen_starts, seen_conts) and not _raised(ln):
+            starts[i] = None  # "10 seconds." set where continuation lines start, not notes
+        (seen_starts if starts[i] else seen_conts).append(ln.x0)
+    can_continue = bool(notes) and notes[-1].lines[-1].page >= page_no - 1
+    last = notes[-1].number if notes else None
+    chosen = _best_openings(area, starts, last, called)
+    for i, ln in enumerate(area):
         start = note_start(ln)
-        last = notes[-1].number if notes else None
-        if start and _indented_like_continuation(ln.x0, starts, conts):
-            start = None  # "10 seconds." set where continuation lines start, not notes
-        can_continue = bool(notes) and notes[-1].lines[-1].page >= page_no - 1
-        orphan = start is not None and not can_continue and (start[0] in called or start[0] == 1)
-        if start and (_plausible(start[0], last, on_page, called) or orphan):
-            notes.append(_Note(start[0], page_no, [ln], [start[1]]))
-            starts.append(ln.x0)
-            on_page = True
+        if i in chosen:
+            notes.append(_Note(chosen[i], page_no, [ln], [start[1]]))
+            can_continue = True
         elif can_continue:
             notes[-1].lines.append(ln)
             notes[-1].texts.append(ln.plain_text if not start else ln.text)
-            conts.append(ln.x0)
         # an unnumbered line with no note just before it is dropped: nothing to continue
+
+
+def _raised(line: Line) -> bool:
+    spans = [s for s in line.spans if s.text.strip()]
+    return bool(spans) and spans[0].superscript
+
+
+def _weight(area: list[Line], i: int, number: int, called: set[int]) -> float:
+    """How much line i looks like a note opening, beyond its leading number."""
+    ln = area[i]
+    w = OPENING
+    w += 0.3 if number in called else 0.0
+    w += 0.2 if _raised(ln) else 0.0
+    right = max(o.x1 for o in area)
+    if i == 0 or area[i - 1].x1 < right - 3 * ln.size:
+        w += 0.2  # the line above ends short: the previous note ended there
+    if NOTE_START_DOUBTFUL.match(ln.text) and not _raised(ln):
+        w -= 0.8  # "4 000 bénéficiaient", "12 décembre 2016": likely inside a note
+    return w
+
+
+def _first_cost(n: int, last: int | None, called: bool) -> float | None:
+    """Cost of `n` as the first opening of the area after note `last` (None: impossible)."""
+    if last is None or n == last + 1:
+        return 0.0
+    if n == 1:
+        return 0.3  # numbering restarting (per page, per chapter)
+    if last < n <= last + MAX_JUMP:
+        return SKIP_COST * (n - last - 1)
+    if called:
+        return 1.0 if n > last else 2.0  # far from the sequence, but called on this page
+    return None
+
+
+def _step_cost(a: int, b: int, called: bool) -> float | None:
+    """Cost of opening note `b` right after note `a` in the same area."""
+    if b == a + 1:
+        return 0.0
+    if a + 1 < b <= a + MAX_JUMP:
+        return SKIP_COST * (b - a - 1)
+    if b > a and called:
+        return 1.0
+    return None
+
+
+def _best_openings(area: list[Line], starts: list[tuple[int, str] | None], last: int | None,
+                   called: set[int]) -> dict[int, int]:
+    """{line index: note number} of the best-scoring increasing sequence of openings."""
+    cands = [(i, s[0], _weight(area, i, s[0], called)) for i, s in enumerate(starts) if s]
+    best: list[tuple[float | None, int]] = []  # per candidate: (best chain score ending here, previous)
+    for j, (_, n, w) in enumerate(cands):
+        c0 = _first_cost(n, last, n in called)
+        score, prev = (w - c0, -1) if c0 is not None else (None, -1)
+        for k in range(j):
+            if best[k][0] is None:
+                continue
+            c = _step_cost(cands[k][1], n, n in called)
+            if c is not None and (score is None or best[k][0] + w - c > score):
+                score, prev = best[k][0] + w - c, k
+        best.append((score, prev))
+    ends = [j for j, (sc, _) in enumerate(best) if sc is not None]
+    if not ends:
+        return {}
+    j = max(ends, key=lambda e: best[e][0])
+    out: dict[int, int] = {}
+    while j >= 0:
+        out[cands[j][0]] = cands[j][1]
+        j = best[j][1]
+    return out
 
 
 def _indented_like_continuation(x0: float, starts: list[float], conts: list[float]) -> bool:
@@ -212,14 +195,6 @@ def _indented_like_continuation(x0: float, starts: list[float], conts: list[floa
     if not starts or not conts:
         return False
     return all(abs(x0 - s) > 2 for s in starts) and any(abs(x0 - c) <= 1 for c in conts)
-
-
-def _plausible(n: int, last: int | None, on_page: bool, called: set[int]) -> bool:
-    if last is None:
-        return True
-    if n == last + 1 or (n == 1 and not on_page):
-        return True  # next in sequence, or numbering restarting on a new page
-    return last < n <= last + MAX_JUMP or (n in called and n > last)
 
 
 def join_lines(texts: list[str]) -> str:
@@ -238,16 +213,21 @@ def join_lines(texts: list[str]) -> str:
 
 # -- calls -----------------------------------------------------------------------------------
 
-def find_calls(doc: Document, areas: dict[int, list[Line] | None]) -> list[_Call]:
-    """Superscript digit spans in body text (tables included), outside the note areas."""
+def find_calls(doc: Document, areas: dict[int, list[Line] | None], skip_leading: bool = False) -> list[_Call]:
+    """Superscript digit spans in body text (tables included), outside the note areas.
+
+    With `skip_leading`, a raised number opening its line is not a call (it is the
+    number of a note when the note areas are not known yet).
+    """
     calls: list[_Call] = []
     for page in doc.pages:
         area = {id(ln) for ln in (areas.get(page.number) or [])}
         for ln in page.lines:
             if not ln.is_body or id(ln) in area:
                 continue
+            lead = next((s for s in ln.spans if s.text.strip()), None)
             for s in ln.spans:
-                if not s.superscript:
+                if not s.superscript or (skip_leading and s is lead):
                     continue
                 m = CALL_TEXT.match(s.text)
                 if not m:

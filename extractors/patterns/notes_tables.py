@@ -54,3 +54,16 @@ TABLE_NOTE = regex.compile(
     """,
     regex.X | regex.I,
 )
+
+NOTE_START_DOUBTFUL = regex.compile(
+    r"""^\s*
+    \d{1,3}                      # what would be the note number…
+    (?:
+      \s\d{3}(?!\d)              # …is a French thousands group: "4 000 bénéficiaient"
+    | (?:er)?\s+                 # …or the day of a date: "12 décembre 2016", "1er mars"
+      (?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre
+        |novembre|d[ée]cembre|january|february|march|april|may|june|july|august
+        |september|october|november|december)\b
+    )""",
+    regex.X | regex.I,
+)  # such a line usually continues a note: it opens one only when no other line can
