@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.patterns.notes_tables import CAPTION, SOURCE, TABLE_KINDS, TABLE_NOTE
+from extractors.patterns.notes_tables import CAPTION, NOTE_START, SOURCE, TABLE_KINDS, TABLE_NOTE
 from models.document import Document, Line, Page
 
 _LEADERS = re.compile(r"(?:\.{3,}|…{2,}|\s\.\s\.)\s*\d{1,4}\s*$")  # "…… 13" in a list of tables
@@ -109,3 +109,146 @@ def read_source_and_notes(lines: list[Line], body: float) -> tuple[str | None, s
         used += 1
         prev = ln
     return (" ".join(source) or None), (" ".join(notes) or None), used
+
+
+# -- the block of lines a caption announces (tables drawn without rules) ----------------
+
+_NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z][.)]|[a-z]\))\s")  # "1.2", "IV.", "A)", "a)"
+
+
+def page_notes(page: Page, body: float) -> set[int]:
+    """ids of the footnote lines at the foot of `page`, under a rule or not.
+
+    Without a separator rule, the notes are the last block of the page: tightly spaced
+    lines no larger than the body text, opened by a line that starts with a note number
+    (a superscript or a plain "12 "), set apart from what is above by a wider gap.
+    """
+    from extractors.footnotes import note_area  # the footnote extractor owns the rule case
+
+    area = note_area(page, body)
+    if area:
+        return {id(ln) for ln in area}
+    lines = sorted((ln for ln in page.lines if ln.is_body and ln.text.strip()), key=lambda ln: ln.top)
+    block: list[Line] = []
+    for ln in reversed(lines):
+        if ln.size > body + 0.1 or (block and block[-1].top - ln.bottom > 0.6 * ln.size):
+            break
+        block.append(ln)
+    block.reverse()
+    start = next((k for k, ln in enumerate(block) if _opens_note(ln)), None)
+    if start is None or start and block[start].top - block[start - 1].bottom <= 0.6 * block[start].size:
+        return set()  # no note number, or the note block is glued to lines above it
+    if any(ln.x0 > block[start].x0 + 2 * body for ln in block[start:]):
+        return set()  # notes are set flush left; rows of a table spread over columns
+    return {id(ln) for ln in block[start:]}
+
+
+def _opens_note(ln: Line) -> bool:
+    if ln.spans and ln.spans[0].superscript and ln.spans[0].text.strip().isdigit():
+        return True
+    return bool(NOTE_START.match(ln.text))
+
+
+def text_block(doc: Document, body: float, cap: Caption, forward: bool) -> list[tuple[int, list[Line]]]:
+    """The lines of a table without rules, from its caption down (or up), per page.
+
+    The block stops at a source, note or caption line, at a wide vertical gap, and at
+    running text: a wide line of many words, or a short line glued to one (the last line
+    of the paragraph above a table must not become its first row). A block that reaches
+    the edge of the page goes on over the page break (footnotes and running headers
+    skipped), so a table split over two pages is read whole.
+    """
+    parts: list[tuple[int, list[Line]]] = []
+    n, y = cap.page, (cap.bottom if forward else cap.top)
+    while 1 <= n <= doc.page_count and len(parts) < 12:
+        page = doc.pages[n - 1]
+        lines = _table_lines(page, body, cap)
+        if not lines:
+            break
+        left, right = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+        if forward:
+            cand = [ln for ln in lines if ln.top >= y - 1]
+        else:
+            cand = [ln for ln in lines if ln.bottom <= y + 1][::-1]
+        block, open_end = _block(cand, body, left, right, forward)
+        if not block:
+            break
+        parts.append((n, block))
+        if not open_end:
+            break
+        n, y = (n + 1, 0.0) if forward else (n - 1, page.height)
+    return parts
+
+
+def _table_lines(page: Page, body: float, cap: Caption) -> list[Line]:
+    """Lines a table may use: rows near the top may have been taken for running headers
+    (their shapes repeat from page to page), so only the page margins' headers, footers and
+    labels, the footnotes and the caption itself are left out."""
+    notes = page_notes(page, body)
+    margin = 0.08 * page.height
+    return sorted((ln for ln in page.lines if ln.text.strip() and ln.role != "page_label" and id(ln) not in notes
+                   and ln not in cap.lines
+                   and (ln.is_body or margin < ln.top and ln.bottom < page.height - margin)),
+                  key=lambda ln: (ln.top, ln.x0))
+
+
+def _running(ln: Line, left: float, right: float) -> bool:
+    """A line of running text: wide, many words."""
+    return ln.x1 - ln.x0 > 0.8 * (right - left) and len(ln.plain_text.split()) > 8
+
+
+def _block(lines: list[Line], body: float, left: float, right: float, forward: bool):
+    """Consecutive table lines in walking order, and whether they ran to the page's edge."""
+    out: list[Line] = []
+    prev = None
+    for k, ln in enumerate(lines):
+        text = ln.plain_text
+        if SOURCE.match(text) or TABLE_NOTE.match(text) or CAPTION.match(text):
+            return out, False
+        gap = (ln.top - prev.bottom) if (prev and forward) else ((prev.top - ln.bottom) if prev else 0)
+        if prev is not None and gap > (2.5 if ln.is_body else 1.2) * body:
+            return out, False
+        if _running(ln, left, right):
+            return out, False  # a line of running text, not a row of cells
+        beyond = lines[k + 1] if k + 1 < len(lines) else None
+        if beyond is not None and _running(beyond, left, right) and abs(beyond.size - ln.size) <= 0.3 \
+                and abs(beyond.x0 - ln.x0) <= 2 and (beyond.top - ln.bottom if forward else ln.top - beyond.bottom) \
+                <= 0.6 * ln.size:
+            return out, False  # the first or last line of a paragraph
+        out.append(ln)
+        prev = ln
+    return out, True
+
+
+def untitled_caption(doc: Document, body: float, grid, below: bool) -> Caption | None:
+    """A title printed without "Tableau" right above the grid (under it when the report
+    prints captions under its tables): a short bold line or two, no bigger than a heading
+    would be, not numbered like a heading, not a sentence of running text."""
+    page = doc.pages[grid.page - 1]
+    x0, top, x1, bottom = grid.bbox
+    lines = sorted((ln for ln in page.lines if ln.is_body and ln.text.strip() and ln.x1 > x0 and ln.x0 < x1),
+                   key=lambda ln: ln.top)
+    if below:
+        near = [ln for ln in lines if ln.top >= bottom - 1][:3]
+    else:
+        near = [ln for ln in lines if ln.bottom <= top + 1][::-1][:3]
+    taken: list[Line] = []
+    edge = bottom if below else top
+    for ln in near:
+        gap = (ln.top - edge) if below else (edge - ln.bottom)
+        if gap > 0.8 * body or gap < -1 or not ln.bold or ln.size > body + 0.6 or ln.size < 0.75 * body:
+            break
+        if taken and abs(ln.size - taken[0].size) > 0.3:
+            break
+        taken.append(ln)
+        edge = ln.bottom if below else ln.top
+    if not taken:
+        return None
+    taken.sort(key=lambda ln: ln.top)
+    text = " ".join(ln.plain_text.strip() for ln in taken)
+    if (CAPTION.match(text) or SOURCE.match(text) or TABLE_NOTE.match(text) or _NUMBERED.match(text)
+            or len(text.split()) > 30 or len(text) < 8 or text.rstrip().endswith((".", ":", ";", ","))):
+        return None
+    if any(s.text.strip() and not s.bold for ln in taken for s in ln.spans if not s.superscript):
+        return None  # a bold lead-in of a paragraph, not a title
+    return Caption(page.number, "table", None, None, text, tuple(taken))

@@ -8,6 +8,7 @@ in the columns they cover.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pdfplumber.table import TableFinder, TableSettings
@@ -118,12 +119,15 @@ def _open_sides(edges: list[dict]) -> list[tuple[float, float, float, float]]:
 
 @dataclass(frozen=True)
 class FoundTable:
-    """A grid found on one page: its bbox and its rows of cell texts."""
+    """A grid found on one page (or a table without rules read over several): its first
+    page and bbox, its rows of cell texts, and where it ends when on another page."""
 
     page: int
     bbox: BBox
     rows: tuple[tuple[str, ...], ...]
     ruled: bool
+    page_end: int | None = None
+    last_bbox: BBox | None = None
 
     @property
     def n_cols(self) -> int:
@@ -152,13 +156,20 @@ def text_table(plumber_page, page_no: int, region: BBox) -> FoundTable | None:
                                      min(bottom, plumber_page.height)))
     if not crop.chars:
         return None
-    rows = [_words(line) for line in _group(crop.chars)]
-    rows = [r for r in rows if r]
-    if len(rows) < 2:
+    visual = [(ln, _words(ln)) for ln in _group(crop.chars)]
+    visual = [(ln, w) for ln, w in visual if w]
+    if len(visual) < 2:
         return None
-    groups = _bands([(w[0], w[1], k) for k, r in enumerate(rows) for w in r])
-    widest = max(len(r) for r in rows)
-    first_data = next(k for k, r in enumerate(rows) if len(r) == widest)
+    # Columns from every visual line, then wrapped lines folded into their row.
+    groups = _bands([(w[0], w[1], k) for k, (_, ws) in enumerate(visual) for w in ws])
+    row_of = _row_of_lines(visual, groups)
+    n_rows = row_of[-1] + 1
+    if n_rows < 2:
+        return None
+    groups = [(g0, g1, {row_of[k] for k in ks}) for g0, g1, ks in groups]
+    per_row = [sum(1 for _, _, ks in groups if r in ks) for r in range(n_rows)]
+    widest = max(per_row)
+    first_data = next(r for r in range(n_rows) if per_row[r] == widest)
     header = set(range(first_data))
     if len(groups) > widest:
         header.add(0)  # more bands than cells in any row: the first row is out of line
@@ -174,18 +185,57 @@ def text_table(plumber_page, page_no: int, region: BBox) -> FoundTable | None:
         merged[-1][1] = groups[-1][1]
     if len(merged) < 2:
         return None
-    cells = []
-    for r in rows:
-        row = [""] * len(merged)
-        for w0, w1, text in r:
+    cells = [[""] * len(merged) for _ in range(n_rows)]
+    for k, (_, ws) in enumerate(visual):
+        row = cells[row_of[k]]
+        for w0, w1, text in ws:
             centre = (w0 + w1) / 2
             j = min(range(len(merged)), key=lambda c: 0 if merged[c][0] <= centre <= merged[c][1]
                     else min(abs(centre - merged[c][0]), abs(centre - merged[c][1])))
-            row[j] = f"{row[j]} {text}".strip()
-        cells.append(tuple(row))
+            row[j] = fold_lines([row[j], text])
+    cells = [tuple(r) for r in cells]
     box = (min(c["x0"] for c in crop.chars), min(c["top"] for c in crop.chars),
            max(c["x1"] for c in crop.chars), max(c["bottom"] for c in crop.chars))
     return FoundTable(page_no, tuple(round(v, 2) for v in box), tuple(cells), False)
+
+
+def _row_of_lines(visual, groups) -> list[int]:
+    """Row index of each visual line: the lines of a wrapped cell are one row.
+
+    Rows set apart by a wider gap than the lines inside them (cell padding) give two
+    gap levels: a line at the small gap continues the row above. With one gap level
+    every line is a row. A line that puts a figure under a figure of the row above
+    starts a row of its own (a tight table of numbers with one wider gap).
+    """
+    tops = [min(c["top"] for c in ln) for ln, _ in visual]
+    bottoms = [max(c["bottom"] for c in ln) for ln, _ in visual]
+    size = sorted(max(c["size"] for c in ln) for ln, _ in visual)[len(visual) // 2]
+    gaps = [tops[k] - bottoms[k - 1] for k in range(1, len(visual))]
+    small = min(gaps)
+    two_levels = max(gaps) > small + 0.3 * size
+    band_of = {}
+    for gi, (g0, g1, ks) in enumerate(groups):
+        for k in ks:
+            band_of.setdefault(k, []).append((g0, g1, gi))
+
+    def figures(k) -> set[int]:
+        return {gi for g0, g1, gi in band_of.get(k, []) for w0, w1, t in visual[k][1]
+                if g0 <= (w0 + w1) / 2 <= g1 and _FIGURE.fullmatch(t)}
+
+    out = [0]
+    row_figures = figures(0)
+    for k in range(1, len(visual)):
+        mine = figures(k)
+        if two_levels and gaps[k - 1] <= small + 0.3 * size and not (mine & row_figures):
+            out.append(out[-1])
+            row_figures |= mine
+        else:
+            out.append(out[-1] + 1)
+            row_figures = mine
+    return out
+
+
+_FIGURE = re.compile(r"[-+−]?\s?\d[\d\s  .,]*\s?[%‰€$]?")  # a figure: "1 005", "2,24", "+ 88 %"
 
 
 def _words(line: list[dict]) -> list[tuple[float, float, str]]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable
 
-from extractors.footnotes import note_area
 from extractors.patterns.notes_tables import CAPTION, SOURCE, TABLE_NOTE
-from extractors.table_captions import Caption, find_captions, lines_after, read_source_and_notes
+from extractors.table_captions import (Caption, find_captions, lines_after, page_notes, read_source_and_notes,
+                                       text_block, untitled_caption)
 from extractors.table_cells import FoundTable, GlyphPage, glyph_chars, page_edges, ruled_tables, text_table
 from models.document import Document, Page
 from models.records import Problem, Table
@@ -34,16 +34,24 @@ def extract_tables(doc: Document) -> tuple[list[Table], list[Problem]]:
         return [], []
     problems: list[Problem] = []
     found: dict[int, list[FoundTable]] = {}
-    plumber_pages = {}
-    for n, chars in page_chars(doc, pages, problems):
-        try:
-            plumber_pages[n] = GlyphPage(doc.pages[n - 1], chars)
-            found[n] = ruled_tables(plumber_pages[n], n) if has_grid(doc.pages[n - 1]) else []
-        except Exception as exc:  # a damaged page must not stop the report
-            problems.append(Problem("table_unreadable", f"page {n}: {exc}", n))
-            found[n] = []
-    assigned = _assign(doc, body, captions, found, plumber_pages, problems)
-    tables = _list_of_tables_dropped(_build(doc, body, assigned), problems)
+    glyphs = _Glyphs(doc, problems)
+    try:
+        for n in pages:
+            gp = glyphs.page(n)
+            try:
+                found[n] = ruled_tables(gp, n) if gp is not None and has_grid(doc.pages[n - 1]) else []
+            except Exception as exc:  # a damaged page must not stop the report
+                problems.append(Problem("table_unreadable", f"page {n}: {exc}", n))
+                found[n] = []
+        for n in found:  # a "grid" holding a caption inside is two tables read as one
+            found[n] = [g for g in found[n] if not any(c.page == n and g.bbox[1] < c.top and c.bottom < g.bbox[3]
+                                                       and g.bbox[0] - 2 <= c.lines[0].x0 <= g.bbox[2]
+                                                       for c in table_caps)]
+        below = captions_below(doc, body, table_caps, found)
+        assigned = _assign(doc, body, captions, found, glyphs, problems, below)
+    finally:
+        glyphs.close()
+    tables = _list_of_tables_dropped(_build(doc, body, assigned, below), problems)
     return tables, problems
 
 
@@ -56,31 +64,71 @@ def _list_of_tables_dropped(tables: list[Table], problems: list[Problem]) -> lis
     return kept
 
 
-def page_chars(doc: Document, numbers: list[int], problems: list[Problem]):
-    """(page, chars) for the candidate pages, the PDF opened once with the layout backend."""
-    if doc.backend == "pdfium":
-        import pypdfium2 as pdfium
+class _Glyphs:
+    """Characters of the pages the tables need, the PDF opened once, and only when needed.
 
-        from extractors.pdf_backends import _pdfium_page
+    Most pages come from the candidate list; a table without rules that runs over a page
+    break asks for its neighbour page on the way.
+    """
 
-        pdf = pdfium.PdfDocument(doc.path)
-        try:
-            for n in numbers:
-                try:
-                    yield n, glyph_chars(_pdfium_page(pdf, n - 1).glyphs)
-                except Exception as exc:  # a damaged page must not stop the report
-                    problems.append(Problem("table_unreadable", f"page {n}: {exc}", n))
-        finally:
-            pdf.close()
-        return
-    import pdfplumber
+    def __init__(self, doc: Document, problems: list[Problem]) -> None:
+        self.doc, self.problems = doc, problems
+        self.cache: dict[int, GlyphPage | None] = {}
+        self.pdf = None
 
-    with pdfplumber.open(doc.path) as pdf:
-        for n in numbers:
+    def page(self, n: int) -> GlyphPage | None:
+        if n not in self.cache:
             try:
-                yield n, [c for c in pdf.pages[n - 1].chars if c.get("upright", True)]
-            except Exception as exc:
-                problems.append(Problem("table_unreadable", f"page {n}: {exc}", n))
+                self.cache[n] = GlyphPage(self.doc.pages[n - 1], self._chars(n))
+            except Exception as exc:  # a damaged page must not stop the report
+                self.problems.append(Problem("table_unreadable", f"page {n}: {exc}", n))
+                self.cache[n] = None
+        return self.cache[n]
+
+    def _chars(self, n: int) -> list[dict]:
+        if self.doc.backend == "pdfium":
+            import pypdfium2 as pdfium
+
+            from extractors.pdf_backends import _pdfium_page
+
+            if self.pdf is None:
+                self.pdf = pdfium.PdfDocument(self.doc.path)
+            return glyph_chars(_pdfium_page(self.pdf, n - 1).glyphs)
+        import pdfplumber
+
+        if self.pdf is None:
+            self.pdf = pdfplumber.open(self.doc.path)
+        return [c for c in self.pdf.pages[n - 1].chars if c.get("upright", True)]
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+            self.pdf = None
+
+
+def captions_below(doc: Document, body: float, captions: list[Caption], found) -> bool:
+    """True when the report prints its table captions under the tables.
+
+    A report is consistent, so the captions vote: one followed at once by its "Source :"
+    line closes its table; otherwise the nearer grid (above or below) tells.
+    """
+    above = below = 0
+    for cap in captions:
+        page = doc.pages[cap.page - 1]
+        nxt = lines_after(page, cap.bottom + 0.5, 0.0, page.width)
+        nxt = [ln for ln in nxt if ln not in cap.lines]
+        if nxt and nxt[0].top - cap.bottom <= 1.5 * body and (SOURCE.match(nxt[0].plain_text)
+                                                               or TABLE_NOTE.match(nxt[0].plain_text)):
+            below += 1
+            continue
+        grids = found.get(cap.page, [])
+        d_up = min((cap.top - g.bbox[3] for g in grids if g.bbox[3] <= cap.top + 2), default=None)
+        d_down = min((g.bbox[1] - cap.bottom for g in grids if g.bbox[1] >= cap.bottom - 2), default=None)
+        if d_up is not None and (d_down is None or d_up < d_down) and d_up <= NEAR * body * 1.4:
+            below += 1
+        elif d_down is not None and d_down <= NEAR * body * 1.4:
+            above += 1
+    return below > above
 
 
 def has_grid(page: Page) -> bool:
@@ -103,19 +151,23 @@ def _clusters(values: list[float], tolerance: float) -> int:
     return count
 
 
-def _assign(doc, body: float, captions: list[Caption], found, plumber_pages, problems) -> list[tuple[Caption | None, FoundTable]]:
-    """Pair each table caption with the grid right below (or above) it."""
+def _assign(doc, body: float, captions: list[Caption], found, glyphs, problems,
+            below_first: bool) -> list[tuple[Caption | None, FoundTable]]:
+    """Pair each table caption with the grid next to it: right below it, or right above
+    it first when the report prints its captions under the tables (`below_first`)."""
     claimed: set[int] = set()
     pairs: list[tuple[Caption | None, FoundTable]] = []
     for cap in captions:
-        grids = found.get(cap.page, [])
-        below = [g for g in grids if id(g) not in claimed and g.bbox[1] >= cap.bottom - 2
-                 and g.bbox[1] - cap.bottom <= NEAR * body * 1.4]
-        above = [g for g in grids if id(g) not in claimed and g.bbox[3] <= cap.top + 2
-                 and cap.top - g.bbox[3] <= NEAR * body * 1.4]
-        grid = min(below, key=lambda g: g.bbox[1]) if below else (max(above, key=lambda g: g.bbox[3]) if above else None)
-        if grid is None and cap.kind == "table" and cap.page in plumber_pages:
-            grid = _text_grid(doc, body, cap, plumber_pages[cap.page])
+        grids = [g for g in found.get(cap.page, []) if id(g) not in claimed]
+        below = [g for g in grids if g.bbox[1] >= cap.bottom - 2 and g.bbox[1] - cap.bottom <= NEAR * body * 1.4]
+        above = [g for g in grids if g.bbox[3] <= cap.top + 2 and cap.top - g.bbox[3] <= NEAR * body * 1.4]
+        under = min(below, key=lambda g: g.bbox[1]) if below else None
+        over = max(above, key=lambda g: g.bbox[3]) if above else None
+        if below_first and over is None and not grids:
+            over = _grid_closing_previous_page(doc, body, cap, found, claimed)
+        grid = (over or under) if below_first else (under or over)
+        if grid is None and cap.kind == "table":
+            grid = text_grid(doc, body, cap, glyphs, below_first)
         if grid is None:
             if cap.kind == "table":
                 problems.append(Problem("table_cells_missing", f"no cells found for « {cap.text[:60]} »",
@@ -129,8 +181,23 @@ def _assign(doc, body: float, captions: list[Caption], found, plumber_pages, pro
         for g in grids:
             if id(g) not in claimed:
                 pairs.append((None, g))
-    pairs.sort(key=lambda p: (p[1].page, p[1].bbox[1]))
+    pairs.sort(key=lambda p: (p[1].page, p[1].bbox[1], p[0] is not None))
     return pairs
+
+
+def _grid_closing_previous_page(doc, body, cap: Caption, found, claimed) -> FoundTable | None:
+    """A caption printed first on its page, under a grid that ended the page before."""
+    page = doc.pages[cap.page - 1]
+    if any(ln.bottom <= cap.top for ln in page.lines if ln.is_body and ln.text.strip()):
+        return None
+    grids = [g for g in found.get(cap.page - 1, []) if id(g) not in claimed]
+    if not grids:
+        return None
+    last = max(grids, key=lambda g: g.bbox[3])
+    prev = doc.pages[cap.page - 2]
+    tail = [ln for ln in prev.lines if ln.is_body and ln.top > last.bbox[3]]
+    notes = page_notes(prev, body)
+    return last if all(id(ln) in notes for ln in tail) else None
 
 
 def _bbox(cap: Caption):
@@ -138,81 +205,85 @@ def _bbox(cap: Caption):
     return (min(ln.x0 for ln in ls), ls[0].top, max(ln.x1 for ln in ls), ls[-1].bottom)
 
 
-def _text_grid(doc: Document, body: float, cap: Caption, plumber_page) -> FoundTable | None:
-    """Whitespace-aligned table announced by `cap`: the block of lines it sits on."""
-    page = doc.pages[cap.page - 1]
-    # Rows of a table near the page top may have been taken for running headers (their
-    # shapes repeat from page to page), so every role but the page label is considered.
-    lines = sorted((ln for ln in page.lines if ln.role != "page_label" and ln.text.strip() and ln not in cap.lines),
-                   key=lambda ln: ln.top)
-    area = note_area(page, body) or []
-    lines = [ln for ln in lines if ln not in area]
-    if not lines:
+def text_grid(doc: Document, body: float, cap: Caption, glyphs, below_first: bool) -> FoundTable | None:
+    """Whitespace-aligned table announced by `cap`: the block of lines it sits on, which
+    may run over page breaks (on the way down, or up when captions are printed under)."""
+    for forward in ((False, True) if below_first else (True, False)):
+        parts = text_block(doc, body, cap, forward)
+        if sum(len(ls) for _, ls in parts) >= 2:
+            break
+    else:
         return None
-    left = min(ln.x0 for ln in lines)
-    right = max(ln.x1 for ln in lines)
-    after = [ln for ln in lines if ln.top >= cap.bottom - 1]
-    before = [ln for ln in lines if ln.bottom <= cap.top + 1][::-1]
-    block = _block(after, body, left, right, forward=True)
-    if not block:
-        block = _block(before, body, left, right, forward=False)
-    if len(block) < 2:
+    found = []
+    for n, block in sorted(parts, key=lambda p: p[0]):
+        gp = glyphs.page(n)
+        page = doc.pages[n - 1]
+        text = [ln for ln in page.lines if ln.is_body and ln.text.strip()]
+        if gp is None or not text:
+            continue
+        left, right = min(ln.x0 for ln in text), max(ln.x1 for ln in text)
+        top, bottom = min(ln.top for ln in block) - 1, max(ln.bottom for ln in block) + 1
+        t = text_table(gp, n, (min(left, min(ln.x0 for ln in block)) - 2, top,
+                               max(right, max(ln.x1 for ln in block)) + 2, bottom))
+        if t is not None:
+            found.append(t)
+    if not found:
         return None
-    top = min(ln.top for ln in block) - 1
-    bottom = max(ln.bottom for ln in block) + 1
-    return text_table(plumber_page, cap.page, (left - 2, top, right + 2, bottom))
+    rows = list(found[0].rows)
+    for t in found[1:]:
+        more = list(t.rows)
+        k = 0
+        while k < len(more) and k < len(rows) and more[k] == rows[k]:
+            k += 1  # the header repeated on the new page
+        rows += more[k:]
+    first = found[0]
+    return FoundTable(first.page, first.bbox, tuple(rows), False, found[-1].page if len(found) > 1 else None,
+                      found[-1].bbox)
 
 
-def _block(lines, body: float, left: float, right: float, forward: bool):
-    """Consecutive table lines: stop at a source/note line, a paragraph line or a wide gap."""
-    out = []
-    prev = None
-    for ln in lines:
-        text = ln.plain_text
-        if SOURCE.match(text) or TABLE_NOTE.match(text) or CAPTION.match(text):
-            break
-        gap = (ln.top - prev.bottom) if (prev and forward) else ((prev.top - ln.bottom) if prev else 0)
-        if prev is not None and gap > (2.5 if ln.is_body else 1.2) * body:
-            break
-        if prev is None and not ln.is_body:
-            break
-        if ln.x1 - ln.x0 > 0.8 * (right - left) and len(text.split()) > 8:
-            break  # a line of running text, not a row of cells
-        out.append(ln)
-        prev = ln
-    return out
-
-
-def _build(doc: Document, body: float, pairs) -> list[Table]:
+def _build(doc: Document, body: float, pairs, below: bool = False) -> list[Table]:
     tables: list[Table] = []
     ends: list[float] = []  # bottom of each table's last part, where its source is sought
     last_grid: FoundTable | None = None
     for cap, grid in pairs:
-        if cap is None and tables and last_grid is not None and _continues(doc, body, last_grid, grid):
+        closing = cap is not None and below and tables and tables[-1].caption is None
+        if (cap is None or closing) and tables and last_grid is not None and _continues(doc, body, last_grid, grid):
             prev = tables[-1]
             rows = list(grid.rows)
             if rows and prev.cells and rows[0] == prev.cells[0]:
                 rows = rows[1:]  # the header repeated on the new page
-            tables[-1] = replace(prev, cells=prev.cells + tuple(rows), page_end=grid.page)
-            ends[-1] = grid.bbox[3]
+            prev = replace(prev, cells=prev.cells + tuple(rows), page_end=grid.page)
+            if cap is not None:  # the caption printed under the table's last part
+                prev = replace(prev, number=cap.number, caption=cap.text, label=cap.label)
+            tables[-1] = prev
+            ends[-1] = max(grid.bbox[3], cap.bottom if cap is not None and cap.page == grid.page else 0.0)
             last_grid = grid
             continue
         if cap is None and grid.n_cols < 2:
             continue
-        tables.append(Table(cap.number if cap else None, cap.text if cap else None, cap.page if cap else grid.page,
-                            grid.rows, None, None, grid.bbox, None, cap.label if cap else None))
-        ends.append(max(grid.bbox[3], cap.bottom if cap and cap.page == grid.page else 0.0))
+        if cap is None:
+            cap = untitled_caption(doc, body, grid, below)
+        last = grid.page_end or grid.page
+        tables.append(Table(cap.number if cap else None, cap.text if cap else None,
+                            min(cap.page, grid.page) if cap else grid.page, grid.rows, None,
+                            grid.page_end, grid.bbox, None, cap.label if cap else None))
+        end = grid.last_bbox[3] if grid.last_bbox else grid.bbox[3]
+        ends.append(max(end, cap.bottom if cap and cap.page == last else 0.0))
         last_grid = grid
     return [_with_source(doc, body, t, end) for t, end in zip(tables, ends)]
 
 
 def _continues(doc: Document, body: float, prev: FoundTable, grid: FoundTable) -> bool:
-    """`grid` opens its page and `prev` closes the page before, with as many columns."""
-    if grid.page != prev.page + 1 or grid.n_cols != prev.n_cols:
+    """`grid` opens its page and `prev` closes the page before, with as many columns.
+
+    Footnotes printed at the foot of the page (under a rule or not) do not end the table.
+    """
+    if grid.page != (prev.page_end or prev.page) + 1 or grid.n_cols != prev.n_cols:
         return False
-    page_prev, page = doc.pages[prev.page - 1], doc.pages[grid.page - 1]
-    area_prev = note_area(page_prev, body) or []
-    tail = [ln for ln in page_prev.lines if ln.is_body and ln.top > prev.bbox[3] and ln not in area_prev]
+    page_prev, page = doc.pages[grid.page - 2], doc.pages[grid.page - 1]
+    notes = page_notes(page_prev, body)
+    end = (prev.last_bbox or prev.bbox)[3]
+    tail = [ln for ln in page_prev.lines if ln.is_body and ln.top > end and id(ln) not in notes]
     head = [ln for ln in page.lines if ln.is_body and ln.bottom < grid.bbox[1]]
     return not tail and not head
 
@@ -222,7 +293,7 @@ def _with_source(doc: Document, body: float, table: Table, bottom: float) -> Tab
     last = table.page_end or table.page
     page = doc.pages[last - 1]
     x0, x1 = 0.0, page.width
-    area = {id(ln) for ln in note_area(page, body) or []}
+    area = page_notes(page, body)
     after = [ln for ln in lines_after(page, bottom, x0, x1) if id(ln) not in area]
     lines = _skip_caption([ln for ln in after if ln.top - bottom <= NEAR * body * 1.4])
     source, notes, _ = read_source_and_notes(lines, body)

@@ -164,3 +164,100 @@ def test_real_layouts_hold():
     assert t11.page == 32 and t11.caption.startswith("Liste de paquets de programmes intéressants")
     assert t11.cells[0] == ("paquet", "popcon", "taille", "description")
     assert t11.cells[1][:3] == ("mc", "V:54, I:226", "1482")
+
+
+# -- layouts of round 2: tables without rules, captions under, notes without a rule --------
+
+from tests.fixtures.builder import build_pdf  # noqa: E402
+from tests.fixtures.examples import cover, data_table, text  # noqa: E402
+from tests.fixtures.specs import DataTable, Heading, Layout, Paragraph, Part, Report  # noqa: E402
+
+LONG_CELLS = DataTable(
+    1, "Mesures d’application de la loi reprises dans les plans",
+    (("Articles de la loi", "Plan d’action national contre la traite des êtres humains (2014-2016)",
+      "Mesures effectivement prises"),),
+    tuple((str(k) if k % 2 else "", f"Mesure {k} : informer et sensibiliser le grand public sur le thème {k}",
+           f"Seules {k} campagnes ont été recensées sur le thème de la prostitution (cf. 1.{k})")
+          for k in range(1, 25)),
+    source="Source : Mission", ruled=False, caption_position="below")
+
+
+def _report(*tables, notes: bool = False) -> Report:
+    blocks = [Part("INTRODUCTION"), Heading("Données d’activité", 1)]
+    for k, t in enumerate(tables):
+        # a paragraph whose last line is short sits right above each table
+        blocks.append(Paragraph(text(k, 3) + " Fin." + (" Voir la note[^]." if notes else ""),
+                                ("Note de bas de page sur les données de l’année.",) if notes else ()))
+        blocks.append(t)
+    blocks.append(Paragraph(text(5, 2)))
+    return Report(cover(), tuple(blocks))
+
+
+LAYOUTS = {
+    # e-like: no rules, caption under the table, wrapped cells, a table over a page break
+    "unruled-below": (_report(LONG_CELLS, data_table(2, 6, ruled=False, caption_position="below")),
+                      Layout(font="Helvetica", body_size=9.5, outline=False, footnote_rule=False, footnote_size=9)),
+    # ruled grids, captions under them: each caption closes the grid above it
+    # (one after the other, so the next grid is as near to a caption as its own one)
+    "ruled-below": (Report(cover(), (Part("INTRODUCTION"), Paragraph(text(0, 2)), *(
+        data_table(n, 5, caption_position="below", caption=f"Affaires de l’année {2015 + n}")
+        for n in (1, 2, 3)), Paragraph(text(1, 2)))), Layout()),
+    # footnotes without a separator rule under a table running over two pages
+    "notes-no-rule": (_report(data_table(1, 60), notes=True), Layout(footnote_rule=False, footnote_size=8.5)),
+    # an unnumbered table whose title has no "Tableau" word
+    "untitled": (_report(data_table(None, 5, caption="Nombre de victimes identifiées en Europe")), Layout()),
+}
+
+
+@pytest.fixture(scope="module")
+def round2(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tables-r2")
+    done = {}
+    for name, (report, layout) in LAYOUTS.items():
+        result = build_pdf(report, layout, out / f"{name}.pdf")
+        done[name] = (result, extract_tables(read_document(str(result.path)))[0])
+    return done
+
+
+def _rows(cells):
+    return [[norm(c) for c in r] for r in cells]
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_round2_layouts_match_truth(round2, name):
+    result, tables = round2[name]
+    got = [(t.number, norm(t.caption), t.page, t.source) for t in tables]
+    want = [(t.number, norm(t.caption), t.page, t.source) for t in result.tables]
+    assert got == want
+
+
+def test_unruled_wrapped_cells_are_one_row_and_paragraph_left_out(round2):
+    result, tables = round2["unruled-below"]
+    want = result.tables[0]
+    got = tables[0]
+    assert want.page_end > want.page  # the table does run over a page break
+    assert (got.page, got.page_end) == (want.page, want.page_end)
+    # every wrapped cell read whole, no line of the paragraph above, the header once
+    assert [c for r in _rows(got.cells) for c in r if c] == [c for r in _rows(want.cells) for c in r if c]
+    assert len(got.cells) == len(want.cells) == 25
+
+
+def test_caption_under_ruled_grid_goes_with_the_grid_above(round2):
+    result, tables = round2["ruled-below"]
+    for got, want in zip(tables, result.tables):
+        assert _rows(got.cells) == _rows(want.cells)
+        assert got.caption == want.caption
+
+
+def test_notes_without_rule_do_not_split_a_table(round2):
+    result, tables = round2["notes-no-rule"]
+    want = result.tables[0]
+    assert want.page_end > want.page
+    assert len(tables) == 1
+    assert (tables[0].page, tables[0].page_end, len(tables[0].cells)) == (want.page, want.page_end, 61)
+    assert tables[0].source == "Source : DACG, traitement mission"
+
+
+def test_untitled_bold_title_is_the_caption(round2):
+    _, tables = round2["untitled"]
+    assert [(t.number, t.caption) for t in tables] == [(None, "Nombre de victimes identifiées en Europe")]
