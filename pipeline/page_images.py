@@ -17,6 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
+from extractors.layout import sha256_file
 from models.errors import SuiviError
 
 log = logging.getLogger(__name__)
@@ -54,14 +55,6 @@ class Highlight:
         if x1 < x0 or bottom < top:
             raise PageImageError(f"bbox ({x0}, {top}, {x1}, {bottom}) is inverted: x1 < x0 or bottom < top")
         return cls(x0, top, x1, bottom)
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def page_count(pdf_path: Path) -> int:
@@ -140,7 +133,7 @@ def find_pdf(file_name: str, folders: list[Path], sha256: str | None = None) -> 
         candidates = [direct] if direct.is_file() else []
         candidates += [p for p in folder.rglob(file_name) if p != direct and p.is_file()]
         for cand in candidates:
-            if sha256 is None or sha256_of(cand) == sha256:
+            if sha256 is None or sha256_file(str(cand)) == sha256:
                 return cand
             log.warning("%s: content differs from the ingested report (sha256); skipped", cand)
     return None

@@ -33,17 +33,19 @@ class ScreenshotError(SuiviError):
     """Screenshots cannot be taken (no browser, no database, server did not start)."""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _wait(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+def wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until `url` answers; fail with the reason when the server exits or stays silent."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise ScreenshotError(f"suivi serve exited with code {proc.returncode}")
+            err = proc.stderr.read() if proc.stderr else ""
+            raise ScreenshotError(f"suivi serve exited with code {proc.returncode}: {err}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -85,7 +87,7 @@ def take_screenshots(db_path: str, out_dir: str, corpus: list[str] | None = None
         raise ScreenshotError(f"{CHROMIUM}: no chromium (`apt-get install -y chromium`, or set SUIVI_CHROMIUM)")
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     cmd = [sys.executable, "-c", "from pipeline.cli import main; main()", "serve", "--db", db_path,
            "--port", str(port)]
     for c in corpus or []:
@@ -96,7 +98,7 @@ def take_screenshots(db_path: str, out_dir: str, corpus: list[str] | None = None
     out.mkdir(parents=True, exist_ok=True)
     written = []
     try:
-        _wait(f"{base}/-/versions.json", proc)
+        wait_for_server(f"{base}/-/versions.json", proc)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             page = browser.new_page(viewport={"width": width, "height": height})

@@ -9,46 +9,20 @@ from __future__ import annotations
 import csv
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from pipeline.datasette_plugin import fold
+from pipeline.screenshots import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_server
 from tests.test_publish import DEMO, build_publish_db
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("SUIVI_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-proxy-server"]
 SUIVI = Path(sys.executable).with_name("suivi")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"suivi serve exited with {proc.returncode}: {proc.stderr.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"{url} did not answer within {timeout}s")
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +39,7 @@ def server(tmp_path_factory):
                             env={**os.environ, "no_proxy": "127.0.0.1,localhost"})
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(f"{base}/-/versions.json", proc)
+        wait_for_server(f"{base}/-/versions.json", proc)
         yield base, built
     finally:
         proc.terminate()

@@ -23,7 +23,8 @@ from models.records import (Extraction, Footnote, GlossaryEntry, OwnerRef, Recom
                             ReportMeta, Section, Table)
 from models.schema import open_db
 from models.store import report_id_for, report_rows, write_report
-from pipeline.page_images import DEFAULT_SCALE, sha256_of
+from extractors.layout import sha256_file
+from pipeline.page_images import DEFAULT_SCALE
 from pipeline.publish import build_metadata, serve_command, write_metadata
 from tests.fixtures.builder import build_pdf
 from tests.fixtures.examples import example
@@ -55,7 +56,7 @@ def pdf_pages(path: Path) -> list[tuple[int, str | None, str]]:
 
 def extraction_from_truth(truth, file_name: str) -> Extraction:
     """What a perfect `suivi extract` would return for a generated PDF."""
-    meta = ReportMeta(file_name=file_name, sha256=sha256_of(truth.path), page_count=truth.page_count,
+    meta = ReportMeta(file_name=file_name, sha256=sha256_file(str(truth.path)), page_count=truth.page_count,
                       title=truth.title, bodies=truth.bodies, report_numbers=truth.report_numbers,
                       date=truth.date)
     recs = tuple(Recommendation(r.number, r.text, r.summary_text, r.owner, r.owners, r.page,
@@ -75,7 +76,7 @@ def extraction_from_truth(truth, file_name: str) -> Extraction:
 
 
 def demo_extraction() -> Extraction:
-    meta = ReportMeta(file_name=DEMO.name, sha256=sha256_of(DEMO), page_count=len(pdfium.PdfDocument(str(DEMO))),
+    meta = ReportMeta(file_name=DEMO.name, sha256=sha256_file(str(DEMO)), page_count=len(pdfium.PdfDocument(str(DEMO))),
                       title="Évaluation de la loi du 13 avril 2016 sur le système prostitutionnel",
                       bodies=("IGAS", "IGA", "IGJ"), date="2019-12")
     rec = Recommendation(1, DEMO_REC1["text"], None, DEMO_REC1["owner"], (DEMO_REC1["owner"],),
