@@ -335,9 +335,11 @@ def _wrapped(lines: list[Line], i: int, end: int, title: str, any_x: bool,
     j = end + 1
     while j < len(lines) and j - i < 6:
         ln = lines[j]
-        gap = ln.top - prev.bottom
-        if (ln.page != first.page or style_of(ln) != style or gap < -1
-                or gap > max(0.9 * first.height, 0.6 * first.size + 2)):
+        # Baseline to baseline, not box to box: with tight leading the boxes of a wrapped
+        # heading's lines overlap (relayout i, line height 1.05 x size).
+        pitch = ln.bottom - prev.bottom
+        if (ln.page != first.page or style_of(ln) != style or pitch < 0.6 * first.size
+                or pitch > max(first.height, 1.2 * first.size) + max(0.9 * first.height, 0.6 * first.size + 2)):
             break
         if not any_x and ln.x0 < lines[i].x0 - 2:
             break
