@@ -15,6 +15,8 @@ from extractors.patterns.headings import (
     ("II. Les constats", "II.", "Les constats"),
     ("IV - Les moyens", "IV", "Les moyens"),
     ("A. Les défis EIG", "A.", "Les défis EIG"),
+    ("A - Une gouvernance fragmentée", "A", "Une gouvernance fragmentée"),  # Cour des comptes
+    ("B – Des moyens dispersés", "B", "Des moyens dispersés"),
     ("a) Le cas des mineurs", "a)", "Le cas des mineurs"),
     ("1) Le pilotage", "1)", "Le pilotage"),
     ("3 – Les parcours", "3", "Les parcours"),

@@ -16,6 +16,8 @@ from extractors.patterns.recommendations import (HEADER_CELLS, LIST_ENTRY, LIST_
     ("Recommandation n°10 – Etendre aux associations", "10", None, "Etendre aux associations"),
     ("Préconisation n° 4 : Confier", "4", None, "Confier"),
     ("Recommandation n°19 :", "19", None, ""),
+    ("RECOMMANDATION N° 3 : Renforcer les moyens", "3", None, "Renforcer les moyens"),
+    ("Proposition n° 5 : Simplifier la procédure", "5", None, "Simplifier la procédure"),
 ])
 def test_statement_matches(line, number, owner, text):
     m = STATEMENT.match(line)
@@ -32,6 +34,7 @@ def test_statement_matches(line, number, owner, text):
     "Recommandations : Amener les professionnels à se former",  # plural heading of an interview
     "Recommandation n°7 de la Cour des comptes reste d'actualité",  # no separator after the number
     "Les recommandations de l’article 19 de la convention",
+    "recommandation n° 3 : en lettres minuscules, la suite d'une phrase",
 ])
 def test_cross_references_are_not_statements(line):
     assert STATEMENT.match(line) is None

@@ -19,8 +19,8 @@ NUMBERED_HEADING = regex.compile(
         (?P<dec>\d{1,2}(?:\.\d{1,2}){0,5})          # decimal path: 1, 1.1, 1.1.4
         (?P<decpunct>\.?\)?)                        # optional "." or ")" after it
       | (?P<roman>[IVXL]{1,6})(?P<rompunct>[.)])?   # roman numeral: I. II) IV (dot optional)
-      | (?P<upper>[A-Z])(?P<uppunct>[.)])           # capital letter: A. B)
-      | (?P<lower>[a-z])(?P<lowpunct>[.)])          # small letter: a) b.
+      | (?P<upper>[A-Z])(?P<uppunct>[.)]|(?=\s[-–—]\s))  # capital letter: A. B) or "A - " (Cour des comptes)
+      | (?P<lower>[a-z])(?P<lowpunct>[.)]|(?=\s[-–—]\s))  # small letter: a) b. or "a - "
     )
     \s*(?:[-–—:]\s*)?                               # optional dash or colon separator
     (?<=\s|[-–—:.)])                                # the label is followed by a blank or mark
@@ -37,7 +37,7 @@ LABEL_ONLY = re.compile(
         (?:(?i:chapitre|chapter)\s+)?        # "Chapitre 1", its title on the next line
         \d{1,2}(?:\.\d{1,2}){0,5}\.?\)?     # 1  1.2  1.2.  1)
       | [IVXL]{1,6}[.)]?                    # II  II.
-      | [A-Za-z][.)]                        # A.  a)
+      | [A-Za-z](?:[.)]|\s[-–—])            # A.  a)  A -
     )\s*[-–—:]?\s*$""",
     re.VERBOSE,
 )

@@ -13,9 +13,10 @@ import regex as re
 STATEMENT = re.compile(
     r"""
     ^\s*
-    (?P<word>Recommandation|Préconisation|Proposition)   # the keyword, capitalised: opens the line
+    (?P<word>Recommandation|Préconisation|Proposition      # the keyword, capitalised: opens the line
+      |RECOMMANDATION|PRÉCONISATION|PRECONISATION|PROPOSITION)  # or in capitals (never lower case: a wrapped sentence)
     \s*
-    (?:n\s*[°ºo˚]\s*|no\.?\s*|numéro\s*)?                 # optional "n°", "n º", "no", "numéro"
+    (?:[nN]\s*[°ºo˚]\s*|[nN]o\.?\s*|num[ée]ro\s*)?          # optional "n°", "N°", "n º", "no", "numéro"
     (?P<label>\d{1,3}(?:[.-]\d{1,2})?)                    # the number: 7, 12, or 2.3 / 2-3
     \s*
     (?:\((?P<owner>(?:[^()]|\([^()]*\)){1,200})\)\s*)?    # optional addressee "(DGCS)", may nest once
