@@ -33,7 +33,7 @@ from extractors.patterns.statuses import fold
 log = logging.getLogger(__name__)
 
 # Calibrated with `calibrate()` on tests/data/links_labelled.csv (52 pairs; see
-# docs/notes/links_statuses.md for the figures): the lowest thresholds that keep
+# docs/design/links_statuses.md for the figures): the lowest thresholds that keep
 # precision at 1.0 on the labelled pairs, with the best recall.
 REPEATS_THRESHOLD = 0.78
 SIMILAR_THRESHOLD = 0.70
