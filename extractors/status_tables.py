@@ -104,6 +104,13 @@ def observations_from_table(table: Table, context: str = "") -> list[StatusObser
         return []  # one stray « réalisée » in a data table is not a status table
     if status_hits[status_col] < 2 and not REC_HEADER.search(headers[ref_col]):
         return []
+    # A bare number ("721") names a recommendation only under a header that says so
+    # (fr-debian-reference: a package size beside « N/A » once read as a status row).
+    explicit = sum(1 for r in rows if REC_REF.match(r[ref_col]) and not r[ref_col].strip().isdigit())
+    if not explicit and not REC_HEADER.search(headers[ref_col]):
+        return []
+    if all(_status_of_cell(r[status_col]) in (None, "unknown") for r in rows):
+        return []  # « N/A » alone says nothing about implementation
     roles = _column_roles(headers, {status_col, ref_col})
     out = []
     for r in rows:

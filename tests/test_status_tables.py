@@ -83,6 +83,12 @@ def test_a_data_table_is_not_a_status_table():
     cells = (("N°", "Mesure", "Commentaire"), ("1", "Créer un fonds", "Réalisée"),
              ("2", "Supprimer la taxe", "Le décret est paru"))
     assert observations_from_table(Table(1, "Mesures", 3, cells)) == []
+    # A package list whose size column holds bare numbers and whose last cell says « N/A »
+    # (fr-debian-reference p. 224) is not a status table.
+    cells = (("paquet", "popcon", "taille", "commande", "description"),
+             ("git", "V:305, I:517", "44453", "git(7)", "Git, système de contrôle de version"),
+             ("gitk", "V:4, I:36", "721", "gitk(1)", "N/A"))
+    assert observations_from_table(Table(None, "Liste des paquets", 224, cells)) == []
 
 
 @pytest.fixture(scope="module")
