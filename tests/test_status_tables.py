@@ -87,7 +87,8 @@ def test_a_data_table_is_not_a_status_table():
     # (fr-debian-reference p. 224) is not a status table.
     cells = (("paquet", "popcon", "taille", "commande", "description"),
              ("git", "V:305, I:517", "44453", "git(7)", "Git, système de contrôle de version"),
-             ("gitk", "V:4, I:36", "721", "gitk(1)", "N/A"))
+             ("git-doc", "I:13", "12989", "N/A", "Documentation officielle de git"),
+             ("gitmagic", "I:0", "721", "N/A", "« Git Magic », le guide le plus facile"))
     assert observations_from_table(Table(None, "Liste des paquets", 224, cells)) == []
 
 
