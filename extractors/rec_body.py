@@ -195,7 +195,7 @@ def find_statements(doc: Document) -> list[BodyStatement]:
                     continue
                 taken = [ln] + _beside(lines, ln, ln.x0 + 10)
                 body = _TAGS.sub("", _join([m.group("title")] + [l.plain_text for l in taken[1:]]))
-                found.append(BodyStatement(number=int(m.group("num")), label=m.group("label").replace(" ", ""),
+                found.append(BodyStatement(number=_number(m.group("num")), label=m.group("label").replace(" ", ""),
                                            text=body, page=page.number, bbox=_bbox(taken)))
                 continue
             if m.group("text"):
@@ -205,7 +205,7 @@ def find_statements(doc: Document) -> list[BodyStatement]:
                 taken = _beside(lines, ln, ln.x1 - 1)
                 body = _TAGS.sub("", _join([l.plain_text for l in taken]))
             if body:
-                found.append(BodyStatement(number=int(m.group("num")), label=m.group("label").replace(" ", ""),
+                found.append(BodyStatement(number=_number(m.group("num")), label=m.group("label").replace(" ", ""),
                                            text=body, page=page.number, bbox=_bbox([ln] + taken)))
     return found
 

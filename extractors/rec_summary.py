@@ -17,8 +17,10 @@ from typing import Sequence
 import regex as re
 
 from extractors.patterns.recommendations import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL, NUMBER_LEAD,
+                                                 PLAIN_ITEM, TRAILING_OWNER,
                                                  STATEMENT)
-from extractors.rec_body import _TAGS, _join, _page_lines
+from extractors.patterns.headings import PART as HEADING_PART
+from extractors.rec_body import _TAGS, _join, _number, _page_lines
 from models.document import BBox, Document, Line, Page
 
 # A number printed at the start of the text cell when the table has no number column.
@@ -27,7 +29,7 @@ _LEADING_NO = re.compile(r"^\s*(?:R\s?|n\s*°\s*)?(?P<num>\d{1,3})\s*[.):–—-
 
 @dataclass(frozen=True)
 class SummaryRow:
-    number: int
+    number: int | str  # str when numbered per part, as printed ("2.3")
     text: str
     owner: str | None  # as printed, line breaks folded to spaces
     owner_cell: str | None  # as printed, with the cell's line breaks (a signal for splitting)
@@ -307,13 +309,13 @@ def _parse_rows(page: Page, bands: list[list[Line]], cols: _Columns, theme: str 
             # a number cell wrapped or cut ("8 – page" / "21") still holds a number
             m = NUMBER_CELL.match(cell) or (None if crossing else NUMBER_LEAD.match(cell))
             if m:
-                number, label = int(m.group("num")), cell
+                number, label = _number(m.group("num")), cell
                 printed = m.groupdict().get("page")
         elif text_lines:
             first = sorted(text_lines, key=lambda l: l.top)[0]
             m = STATEMENT.match(first.plain_text) or _LEADING_NO.match(first.plain_text)
             if m:
-                number = int(re.sub(r"\D.*", "", m.group("label") if "label" in m.groupdict() and m.group("label") else m.group("num")) or 0)
+                number = _number(m.group("label") if "label" in m.groupdict() and m.group("label") else m.group("num"))
                 label = first.plain_text[: m.start("text")].strip(" :–-")
                 text_lines = [type(first)(**{**first.__dict__, "text": m.group("text"), "spans": ()})] + \
                     [l for l in text_lines if l is not first]
@@ -342,6 +344,17 @@ def _parse_rows(page: Page, bands: list[list[Line]], cols: _Columns, theme: str 
     return theme
 
 
+def _follows(a: int | str, b: int | str) -> bool:
+    """Whether number b comes right after a: 7 → 8, or per part "2.3" → "2.4" / "3.1"."""
+    if isinstance(a, int) and isinstance(b, int):
+        return b == a + 1
+    pa, pb = re.findall(r"\d+", str(a)), re.findall(r"\d+", str(b))
+    if len(pa) != 2 or len(pb) != 2:
+        return False
+    (x, y), (u, v) = map(int, pa), map(int, pb)
+    return (u == x and v == y + 1) or (u == x + 1 and v == 1)
+
+
 def find_summary_table(doc: Document) -> list[SummaryRow]:
     """Rows of the summary table(s), over as many pages as the table runs."""
     rows: list[SummaryRow] = []
@@ -366,8 +379,8 @@ def find_summary_table(doc: Document) -> list[SummaryRow]:
             trial = list(rows)
             trial_theme = _parse_rows(page, _row_bands(page, body, cols), cols, theme, trial)
             new = trial[len(rows):]
-            if not new or not isinstance(rows[-1].number, int) or new[0].number != rows[-1].number + 1 \
-                    or any(b.number != a.number + 1 for a, b in zip(new, new[1:])):
+            if not new or not _follows(rows[-1].number, new[0].number) \
+                    or any(not _follows(a.number, b.number) for a, b in zip(new, new[1:])):
                 cols = None
                 continue
             rows[:] = trial
@@ -379,7 +392,8 @@ def find_summary_table(doc: Document) -> list[SummaryRow]:
 
 def find_summary_list(doc: Document) -> list[SummaryRow]:
     """Entries of a list of recommendations printed as lines under its title (ANSSI annex
-    "Liste des recommandations": ". R31 . I R E Sécurisation … PAM" and the page at right)."""
+    "Liste des recommandations": ". R31 . I R E Sécurisation … PAM" and the page at right;
+    Cour des comptes: "1. Renforcer … (ministère de l'intérieur)." under bold theme lines)."""
     best: list[SummaryRow] = []
     for page in doc.pages:
         lines = _page_lines(page)
@@ -387,18 +401,41 @@ def find_summary_list(doc: Document) -> list[SummaryRow]:
             if not LIST_TITLE.match(ln.plain_text) or not (ln.bold or ln.size > doc.body_size + 1):
                 continue
             rows: list[SummaryRow] = []
+            state = {"theme": None, "ended": False, "body_size": doc.body_size}
             for p in doc.pages[page.number - 1:]:
-                got = _list_page(p, _page_lines(p), ln.top if p is page else -1, rows)
-                if not got and p is not page:
+                got = _list_page(p, _page_lines(p), ln.top if p is page else -1, rows, state)
+                if state["ended"] or (not got and p is not page):
                     break
             if len(rows) > len(best):
                 best = rows
-    return best
+    return [_with_owner(r) for r in best]
 
 
-def _list_page(page: Page, lines: list[Line], top: float, rows: list[SummaryRow]) -> int:
+# "Recommandation n° 1 (ministère de l'intérieur) : Renforcer …" read by LIST_ENTRY as
+# number 1 and text "(ministère de l'intérieur) : Renforcer …": the owner leads the text.
+_LEADING_OWNER = re.compile(r"^\((?P<owner>(?:[^()]|\([^()]*\)){2,300})\)\s*[:：–—-]\s*(?P<text>\S.*)$")
+
+
+def _with_owner(row: SummaryRow) -> SummaryRow:
+    """Move the addressees printed in parentheses (before the colon of a "Recommandation n° 1
+    (owner) :" entry, or at the end of a numbered item) from the text to the owner."""
+    if row.owner:
+        return row
+    m = _LEADING_OWNER.match(row.text)
+    if m is None and row.label and not row.label.upper().startswith("R"):
+        m = TRAILING_OWNER.search(row.text)
+    if m is None or re.fullmatch(r"[\d\s,.;–-]*|p\.?\s*\d+", m.group("owner")):
+        return row  # "(p. 12)" or "(2019)" is no addressee
+    text = m.group("text") if "text" in m.groupdict() and m.group("text") else row.text[: m.start()]
+    owner = _join([m.group("owner")])
+    return replace(row, text=text.strip().rstrip(" .;"), owner=owner, owner_cell=owner)
+
+
+def _list_page(page: Page, lines: list[Line], top: float, rows: list[SummaryRow], state: dict | None = None) -> int:
     """Entries of one page of a list: the pieces of a visual row are joined, a number alone
-    at the right margin is the printed page of the body statement."""
+    at the right margin is the printed page of the body statement. A bold line that is no
+    entry is a theme; a larger line or a part title after the entries ends the list."""
+    state = state if state is not None else {"theme": None, "ended": False, "body_size": 0}
     got = 0
     visual: list[list[Line]] = []
     for ln in sorted((l for l in lines if l.top > top), key=lambda l: (l.top, l.x0)):
@@ -416,13 +453,32 @@ def _list_page(page: Page, lines: list[Line], top: float, rows: list[SummaryRow]
         bbox = (row[0].x0, min(l.top for l in row), max(l.x1 for l in row), max(l.bottom for l in row))
         m = LIST_ENTRY.match(t)
         if m and m.group("text"):
-            rows.append(SummaryRow(number=int(m.group("num")), text=_TAGS.sub("", m.group("text").strip(" .")),
+            rows.append(SummaryRow(number=_number(m.group("num")), text=_TAGS.sub("", m.group("text").strip(" .")),
                                    owner=None, owner_cell=None, page=page.number, bbox=bbox, printed_page=printed,
-                                   label=t[: m.start("num")].strip(" .•■") + m.group("num")))
+                                   label=t[: m.start("num")].strip(" .•■") + m.group("num"), theme=state["theme"]))
             got += 1
-        elif rows and rows[-1].page == page.number and t and bbox[0] > rows[-1].bbox[0] + 5 \
-                and bbox[1] - rows[-1].bbox[3] < 0.8 * (bbox[3] - bbox[1]):
-            prev = rows[-1]  # the entry's title wraps
+            continue
+        m = PLAIN_ITEM.match(t)
+        n = _number(m.group("num")) if m else None
+        if m and not all(l.bold for l in row) and (
+                _follows(rows[-1].number, n) if rows else str(n) in ("1", "1.1")):
+            rows.append(SummaryRow(number=n, text=m.group("text").strip(), owner=None, owner_cell=None,
+                                   page=page.number, bbox=bbox, printed_page=printed,
+                                   label=m.group("num"), theme=state["theme"]))
+            got += 1
+            continue
+        prev = rows[-1] if rows else None
+        line_h = max(bbox[3] - bbox[1], 1)
+        close = prev is not None and prev.page == page.number and 0 <= bbox[1] - prev.bbox[3] < 0.8 * line_h
+        if close and t and (bbox[0] > prev.bbox[0] + 5 or (
+                prev.label == str(prev.number) and abs(bbox[0] - prev.bbox[0]) < 3 and not all(l.bold for l in row))):
+            # the entry's title wraps (indented, or at the margin for a plain numbered item)
             rows[-1] = SummaryRow(**{**prev.__dict__, "text": _join([prev.text, t]),
                                      "bbox": (prev.bbox[0], prev.bbox[1], max(prev.bbox[2], bbox[2]), bbox[3])})
+        elif t and (max(l.size for l in row) > state["body_size"] + 1 or HEADING_PART.match(t)):
+            if rows:  # the next part or chapter: the list is over
+                state["ended"] = True
+                break
+        elif t and all(l.bold for l in row) and len(t) < 150:
+            state["theme"] = t  # a theme line groups the entries after it
     return got

@@ -64,8 +64,8 @@ PART = re.compile(
       | LETTRE\s+DE\s+MISSION                       # mission letter
       | R[ÉE]PONSES?\s+DES?\s+.{3,60}               # replies of the audited bodies
       | (?P<reclist>                                # the list of recommendations
-          (?:TABLE|LISTE|R[ÉE]CAPITULATIF|RELEV[ÉE]|SYNTH[ÈE]SE|TABLEAU)
-          \s+DES\s+RECOMMANDATIONS(?:\s+.{0,60})?)
+          (?:TABLE|LISTE|R[ÉE]CAPITULATIF|RELEV[ÉE]|SYNTH[ÈE]SE|TABLEAU(?:\s+R[ÉE]CAPITULATIF)?)
+          \s+DES\s+(?:RECOMMANDATIONS|PROPOSITIONS|PR[ÉE]CONISATIONS)(?:\s+.{0,60})?)  # IGF: propositions
     )\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )

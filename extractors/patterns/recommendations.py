@@ -32,7 +32,7 @@ STATEMENT = re.compile(
 SHORT_STATEMENT = re.compile(
     r"""
     ^\s*
-    (?P<label>R\s?(?P<num>\d{1,3}))(?!\d)  # "R7", "R 7"
+    (?P<label>R\s?(?P<num>\d{1,3}(?:[.-]\d{1,2})?))(?!\d)  # "R7", "R 7", per part "R 2-3"
     (?:
         (?P<sep>\s*:|\s+[–—-])\s+(?P<text>.+)  # a colon, or a dash after a space ("R121-12-2" is an article)
       | \s*$                                # or alone on its line
@@ -47,7 +47,7 @@ NUMBER_CELL = re.compile(
     ^\s*
     (?:Recommandation\s*|Reco\.?\s*)?                 # optional keyword
     (?:n\s*[°ºo˚]\s*|R\s?)?                           # optional "n°" or "R"
-    (?P<num>\d{1,3})                                  # the number
+    (?P<num>\d{1,3}(?:[.-]\d{1,2}(?!\d))?)             # the number: 7, or per part 2.3 / 2-3
     \s*[.)]?\s*                                       # "7." or "7)"
     (?:[–—-]\s*p(?:age|\.)?\s*(?P<page>\d{1,4}))?     # optional "– page 40"
     \s*$
@@ -74,9 +74,29 @@ LIST_ENTRY = re.compile(
     r"""
     ^[\s.•■]*                                         # leaders, bullets or stray dots
     (?:Recommandation\s*(?:n\s*[°ºo˚]\s*)?|R\s?)      # "Recommandation n°" or "R"
-    (?P<num>\d{1,3})                                  # the number
+    (?P<num>\d{1,3}(?:[.-]\d{1,2}(?![\d,]))?)          # the number: 7, or per part 2.3 / 2-3
     \s*[:.–—-]?\s*                                    # optional separator
     (?P<text>.*)$                                     # the wording (title)
+    """,
+    re.VERBOSE,
+)
+
+# An item of a numbered list summary (Cour des comptes "Liste des recommandations"):
+# "1. Renforcer le pilotage … (ministère de l'intérieur, ministère de la justice)."
+PLAIN_ITEM = re.compile(
+    r"""
+    ^\s*(?P<num>\d{1,3}(?:\.\d{1,2})?)                 # the number: 1, or per part 2.3
+    \s*[.)]\s+                                        # "1." or "1)" then a blank
+    (?P<text>[«"“]?[A-ZÀ-ÖØ-Þ].*)$                     # the wording opens with a capital
+    """,
+    re.VERBOSE,
+)
+
+# The addressees in parentheses that end a list item: "… chaque année (DGCS, DGS)."
+TRAILING_OWNER = re.compile(
+    r"""
+    \s*\((?P<owner>(?:[^()]|\([^()]*\)){2,300})\)   # "(owner, owner)", may nest once
+    \s*[.;]?\s*$                                      # then the item's final stop
     """,
     re.VERBOSE,
 )
@@ -102,9 +122,9 @@ HEADER_CELLS = {
 LIST_TITLE = re.compile(
     r"""
     ^\s*(?:Annexe\s*(?:n\s*[°ºo˚]\s*)?\d*\s*[:.–-]?\s*)?       # optional "Annexe n° 2 :"
-    (?:Table(?:au)?|Liste|Synthèse|Récapitulatif|Récapitulation|Relevé)  # the list word
+    (?:Table(?:au)?(?:\s+récapitulatif)?|Liste|Synthèse|Récapitulatif|Récapitulation|Relevé)  # the list word
     \s+(?:des\s+|de\s+l[ae]s?\s+)?                             # "des"
-    (?:principales\s+)?recommandations\b                       # "recommandations"
+    (?:principales\s+)?(?:recommandations|propositions|préconisations)\b  # "recommandations" (IGF: "propositions")
     """,
     re.VERBOSE | re.IGNORECASE,
 )
