@@ -60,9 +60,18 @@ def load_link_nlp():
 
 
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.fr.stop_words import STOP_WORDS
+    """spaCy's French stop words, read from their own module: importing them the usual
+    way runs `spacy.lang.fr`'s package init, whose tokenizer exceptions cost ~3 s on
+    every ingest."""
+    import importlib.util
+    from pathlib import Path
 
-    return frozenset(fold(w) for w in STOP_WORDS) | GENERIC
+    spec = importlib.util.find_spec("spacy")
+    path = Path(spec.origin).parent / "lang" / "fr" / "stop_words.py"
+    module_spec = importlib.util.spec_from_file_location("_suivi_fr_stop_words", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return frozenset(fold(w) for w in module.STOP_WORDS) | GENERIC
 
 
 STOP = _stop_words()
