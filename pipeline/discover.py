@@ -1,12 +1,10 @@
 """Find the PDFs to ingest and tell which ones changed since the last ingest."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from extractors.layout import sha256_file
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,3 @@ def discover(paths: Iterable[str]) -> list[Path]:
                 seen.add(key)
                 found.append(item)
     return found
-
-
-def fingerprint(path: Path) -> Candidate:
-    return Candidate(str(path), path.name, sha256_file(str(path)), os.path.getsize(path))
