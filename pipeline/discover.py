@@ -1,10 +1,9 @@
-"""Find the PDFs to ingest and tell which ones changed since the last ingest."""
+"""Find the PDFs to ingest (ingest tells which ones changed since the last run)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
-
 
 
 @dataclass(frozen=True)
