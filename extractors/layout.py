@@ -63,8 +63,8 @@ def read_document(path: str, backend: str = "pdfium", sha256: str | None = None)
 
 def build_page(raw: RawPage) -> Page:
     borders = cell_borders(raw.rules)
-    lines = [line for chunk in _group_lines(raw.number, raw.glyphs)
-             for line in _split_gaps(raw.number, chunk, borders)]
+    lines = [line for chunk, size in _group_lines(raw.number, raw.glyphs)
+             for line in _split_gaps(raw.number, chunk, borders, size)]
     return Page(raw.number, raw.width, raw.height, tuple(lines), tuple(raw.rules), None, raw.image_count)
 
 
@@ -103,174 +103,178 @@ def _border_between(borders, left: float, right: float, top: float, bottom: floa
     return False
 
 
-def _group_lines(page: int, glyphs: list[Glyph]) -> list[list[Glyph]]:
+def _group_lines(page: int, glyphs: list[Glyph]) -> list[tuple[list[Glyph], float]]:
     """Consecutive glyphs on the same baseline band, moving right, form one line.
 
-    The line's main size and its last inked glyph are tracked as the line grows (they
-    were recomputed per glyph, quadratic in the line length on long table rows).
+    Returns each line's glyphs with its largest glyph size. The line's main size and its
+    last inked glyph are tracked as the line grows (they were recomputed per glyph,
+    quadratic in the line length on long table rows). A glyph joins the line when it
+    does not move back by more than 0.6 of the size (a new line, column or cell) and
+    overlaps the line's band by at least 0.35 of the smaller height; that test is
+    written inline, as this loop runs once per glyph of the report.
     """
-    groups: list[list[Glyph]] = []
+    groups: list[tuple[list[Glyph], float]] = []
     current: list[Glyph] = []
     band_top = band_bottom = 0.0
     main = 0.0  # the largest glyph size in the current line
-    last: Glyph | None = None  # its last inked glyph
+    last_size = last_x1 = 0.0  # of its last inked glyph
     for g in glyphs:
-        if g.text == " ":
+        text, x0, top, x1, bottom, size, _, _, _ = g
+        if text == " ":
             if current:
                 current.append(g)
             continue
-        if last is not None and _joins(last.size, last.x1, band_top, band_bottom, g):
-            current.append(g)
-            if g.size > main:
-                main = g.size
-            if g.size >= 0.8 * main:
-                if g.top < band_top:
-                    band_top = g.top
-                if g.bottom > band_bottom:
-                    band_bottom = g.bottom
-            last = g
-            continue
         if current:
-            groups.append(current)
+            big = last_size if last_size > size else size
+            if big < 1.0:
+                big = 1.0
+            if not x0 < last_x1 - 0.6 * big:
+                overlap = ((band_bottom if band_bottom < bottom else bottom)
+                           - (band_top if band_top > top else top))
+                need = band_bottom - band_top
+                if bottom - top < need:
+                    need = bottom - top
+                if big < need:
+                    need = big
+                if overlap >= 0.35 * need:
+                    current.append(g)
+                    if size > main:
+                        main = size
+                    if size >= 0.8 * main:
+                        if top < band_top:
+                            band_top = top
+                        if bottom > band_bottom:
+                            band_bottom = bottom
+                    last_size, last_x1 = size, x1
+                    continue
+            groups.append((current, main))
         current = [g]
-        band_top, band_bottom = g.top, g.bottom
-        main = g.size
-        last = g
+        band_top, band_bottom = top, bottom
+        main = size
+        last_size, last_x1 = size, x1
     if current:
-        groups.append(current)
+        groups.append((current, main))
     return groups
 
 
-def _joins(last_size: float, last_x1: float, top: float, bottom: float, g: Glyph) -> bool:
-    """Does `g` continue the line whose band is (top, bottom) and last glyph ends at last_x1?"""
-    size = last_size if last_size > g.size else g.size
-    if size < 1.0:
-        size = 1.0
-    if g.x0 < last_x1 - 0.6 * size:  # moved back: a new line, column or cell
-        return False
-    g_top, g_bottom = g.top, g.bottom
-    overlap = (bottom if bottom < g_bottom else g_bottom) - (top if top > g_top else g_top)
-    need = bottom - top
-    if g_bottom - g_top < need:
-        need = g_bottom - g_top
-    if size < need:
-        need = size
-    return overlap >= 0.35 * need
-
-
-def _split_gaps(page: int, glyphs: list[Glyph], borders=()) -> list[Line]:
+def _split_gaps(page: int, glyphs: list[Glyph], borders=(), size: float | None = None) -> list[Line]:
     """Split a line where a wide gap, or a drawn cell border, separates cells or columns.
 
     A short numbering token ("1.1.2", "IV.", "a)") followed by a tab stays with its
-    heading text.
+    heading text. `size` is the line's largest glyph size when the caller knows it.
     """
-    ink = [g for g in glyphs if g.text != " "]
-    size = max((g.size for g in ink), default=10.0)
-    pieces: list[list[Glyph]] = [[]]
-    prev: Glyph | None = None
+    if size is None:
+        size = max((g.size for g in glyphs if g.text != " "), default=10.0)
+    wide = 2.5 * size
+    pieces: list[tuple[list[Glyph], list[Glyph]]] = []  # (glyphs, their ink)
+    piece: list[Glyph] = []
+    ink: list[Glyph] = []
+    have_prev = False
+    p_top = p_x1 = p_bottom = p_size = 0.0
     one_word = True  # the current piece is a single word so far (no space, no gap)
     saw_space = False
     for g in glyphs:
-        if g.text == " ":
-            pieces[-1].append(g)
+        text, x0, top, x1, bottom, g_size, _, _, _ = g
+        if text == " ":
+            piece.append(g)
             saw_space = True
             continue
-        gap = g.x0 - prev.x1 if prev is not None else 0.0
-        if prev is not None and gap > 0.5 and _border_between(borders, prev.x1 - 0.5, g.x0 + 0.5,
-                                                               max(prev.top, g.top), min(prev.bottom, g.bottom)):
-            pieces.append([])
-            one_word = True
-        elif prev is not None and gap > 2.5 * size:
-            left = "".join(x.text for x in pieces[-1]).strip()
-            # Only a lone token is a heading number: table cells "15 15 | 21" set without
-            # space characters must not read as the number "1515" (IGAS 2019 p. 18).
-            if not (one_word and _NUMBERING_TOKEN.fullmatch(left)):
-                pieces.append([])
+        if have_prev:
+            gap = x0 - p_x1
+            if gap > 0.5 and borders and _border_between(borders, p_x1 - 0.5, x0 + 0.5,
+                                                         top if top > p_top else p_top,
+                                                         bottom if bottom < p_bottom else p_bottom):
+                pieces.append((piece, ink))
+                piece, ink = [], []
                 one_word = True
-            else:
+            elif gap > wide:
+                left = "".join(x.text for x in piece).strip()
+                # Only a lone token is a heading number: table cells "15 15 | 21" set without
+                # space characters must not read as the number "1515" (IGAS 2019 p. 18).
+                if not (one_word and _NUMBERING_TOKEN.fullmatch(left)):
+                    pieces.append((piece, ink))
+                    piece, ink = [], []
+                    one_word = True
+                else:
+                    one_word = False
+            elif one_word and piece and (saw_space or gap > 0.18 * (g_size if g_size > p_size else p_size)):
                 one_word = False
-        elif one_word and prev is not None and pieces[-1] and (
-                saw_space or gap > 0.18 * (g.size if g.size > prev.size else prev.size)):
-            one_word = False
         saw_space = False
-        pieces[-1].append(g)
-        prev = g
-    return [line for piece in pieces if (line := make_line(page, piece)) is not None]
+        piece.append(g)
+        ink.append(g)
+        have_prev = True
+        p_top, p_x1, p_bottom, p_size = top, x1, bottom, g_size
+    pieces.append((piece, ink))
+    return [line for piece, ink in pieces if (line := make_line(page, piece, ink)) is not None]
 
 
-def make_line(page: int, glyphs: list[Glyph]) -> Line | None:
-    ink = [g for g in glyphs if g.text != " "]
+def make_line(page: int, glyphs: list[Glyph], ink: list[Glyph] | None = None) -> Line | None:
+    """One Line from its glyphs (spaces included), or None when it has no ink.
+
+    `ink` is the same glyphs without the spaces, when the caller has it at hand. Its
+    columns are read once (`zip`), so the statistics run at C speed.
+    """
+    if ink is None:
+        ink = [g for g in glyphs if g.text != " "]
     if not ink:
         return None
+    _, x0s, tops, x1s, bottoms, sizes, fonts, bolds, italics = zip(*ink)
     # The most common style wins; on a tie, the first seen (Counter keeps insertion order).
-    weights = Counter([(g.size, g.font, g.bold, g.italic) for g in ink])
-    (size, font, bold, italic), _ = weights.most_common(1)[0]
-    if _mostly_small(ink, size):
-        size = max(size, max(g.size for g in ink))
+    (size, font, bold, italic), _ = Counter(zip(sizes, fonts, bolds, italics)).most_common(1)[0]
     floor = 0.8 * size
-    baseline = max((g.bottom for g in ink if g.size >= floor), default=None)
-    if baseline is None:
-        baseline = max(g.bottom for g in ink)
-    spans = _spans(ink_and_spaces(glyphs), size, baseline)
+    if min(sizes) >= floor:
+        baseline = max(bottoms)
+    else:
+        baseline = max((b for b, s in zip(bottoms, sizes) if s >= floor), default=None)
+        if baseline is None:
+            baseline = max(bottoms)
+    spans = _spans(glyphs, size, baseline)
     text = _text_of(spans)
     if not text:
         return None
-    bbox = (min([g.x0 for g in ink]), min([g.top for g in ink]), max([g.x1 for g in ink]),
-            max([g.bottom for g in ink]))
+    bbox = (min(x0s), min(tops), max(x1s), max(bottoms))
     bold_share = sum(len(s.text.strip()) for s in spans if s.bold and not s.superscript)
     letters = sum(len(s.text.strip()) for s in spans if not s.superscript) or 1
     return Line(page, text, tuple(round(v, 2) for v in bbox), font, size, bold_share / letters >= 0.6, italic, tuple(spans))
 
 
-def _mostly_small(ink: list[Glyph], size: float) -> bool:
-    return False
-
-
-def ink_and_spaces(glyphs: list[Glyph]) -> list[Glyph]:
-    out: list[Glyph] = []
-    for g in glyphs:
-        if g.text == " " and (not out or out[-1].text == " "):
-            continue
-        out.append(g)
-    while out and out[-1].text == " ":
-        out.pop()
-    return out
-
-
 def _spans(glyphs: list[Glyph], size: float, baseline: float) -> list[Span]:
+    """Runs of one style (font, size, bold, italic, superscript) as Spans.
+
+    A space, or a gap wider than 0.18 of the size, between two inked glyphs puts one
+    " " into the text (spaces before the first ink or after the last count for nothing).
+    """
     spans: list[Span] = []
-    run: list[Glyph] = []
+    parts: list[str] = []  # the text of the current run
     key = None
-    last_ink: Glyph | None = None
+    run_x0 = last_x1 = last_size = 0.0
+    started = False  # an inked glyph has been seen
     pending_space = False
+    small = 0.82 * size
+    raised = baseline - 0.18 * size
     for g in glyphs:
-        if g.text == " ":
+        text, x0, _, x1, bottom, g_size, font, bold, italic = g
+        if text == " ":
             pending_space = True
             continue
-        sup = g.size <= 0.82 * size and g.bottom < baseline - 0.18 * size
-        gap = last_ink is not None and g.x0 - last_ink.x1 > 0.18 * (
-            g.size if g.size > last_ink.size else last_ink.size)
-        k = (g.font, g.size, g.bold, g.italic, sup)
-        if run and (k != key):
-            spans.append(_span(run, key))
-            run = []
-        if (pending_space or gap) and run:
-            run.append(Glyph(" ", run[-1].x1, g.top, g.x0, g.bottom, g.size, g.font, g.bold, g.italic))
-        elif (pending_space or gap) and spans and not run:
-            run.append(Glyph(" ", spans[-1].x1, g.top, g.x0, g.bottom, g.size, g.font, g.bold, g.italic))
-        run.append(g)
-        key = k
-        last_ink = g
+        k = (font, g_size, bold, italic, g_size <= small and bottom < raised)
+        space = started and (pending_space or x0 - last_x1 > 0.18 * (g_size if g_size > last_size else last_size))
+        if k != key:
+            if started:
+                spans.append(Span("".join(parts), run_x0, last_x1, *key))
+            parts = [" ", text] if space else [text]
+            run_x0 = x0
+            key = k
+        else:
+            if space:
+                parts.append(" ")
+            parts.append(text)
+        last_x1, last_size = x1, g_size
+        started = True
         pending_space = False
-    if run:
-        spans.append(_span(run, key))
+    if started:
+        spans.append(Span("".join(parts), run_x0, last_x1, *key))
     return spans
-
-
-def _span(run: list[Glyph], key) -> Span:
-    font, size, bold, italic, sup = key
-    ink = [g for g in run if g.text != " "]
-    return Span("".join(g.text for g in run), ink[0].x0 if ink else run[0].x0, run[-1].x1, font, size, bold, italic, sup)
 
 
 def _text_of(spans: list[Span]) -> str:

@@ -169,6 +169,9 @@ class _Fast:
     The generated bindings wrap every returned pointer in a typed object, which then
     has to be cast to an int to key the font cache; with `c_void_p` the text object
     comes back as an int directly. Half a million calls per report make this count.
+    The two per-character calls (`text_object_at`, `loose_box_at`) declare no argument
+    types at all, which skips ctypes' per-argument conversion (a third of their cost):
+    callers pass `c_void_p` objects for the pointers and plain ints for the index.
     """
 
     def __init__(self, raw) -> None:
@@ -181,6 +184,8 @@ class _Fast:
         self.get_loose_box = proto(raw.FPDFText_GetLooseCharBox, c_int, vp, c_int, vp)
         self.get_text = proto(raw.FPDFText_GetText, c_int, vp, c_int, c_int, vp)
         self.is_generated = proto(raw.FPDFText_IsGenerated, c_int, vp, c_int)
+        self.text_object_at = proto(raw.FPDFText_GetTextObject, vp)  # (textpage, index)
+        self.loose_box_at = proto(raw.FPDFText_GetLooseCharBox, c_int)  # (textpage, index, rect)
 
 
 _FAST: _Fast | None = None
@@ -243,7 +248,8 @@ def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
     tp_ptr = ctypes.cast(tp, ctypes.c_void_p).value
     text = _page_text(raw, fast, tp, tp_ptr, count)
     rect = raw.FS_RECTF()
-    rect_ptr = ctypes.addressof(rect)
+    tp_arg = ctypes.c_void_p(tp_ptr)
+    rect_arg = ctypes.c_void_p(ctypes.addressof(rect))
     unpack = _RECT.unpack_from
     buf = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
@@ -251,14 +257,16 @@ def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
     glyphs: list[Glyph] = []
     append = glyphs.append
     new = tuple.__new__
-    get_obj = fast.get_text_object
-    get_box = fast.get_loose_box
+    get_obj = fast.text_object_at
+    get_box = fast.loose_box_at
     is_generated = fast.is_generated
     matrix = raw.FS_MATRIX()
     skip = _SKIP
+    no_space_before = _NO_SPACE_BEFORE
     last_key = -1
     font: tuple[float, str, bool, bool] = (0.0, "", False, False)
-    space = (" ", 0, 0, 0, 0)
+    f_size, f_name, f_bold, f_italic = font
+    space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))  # carries the last font
     for i, ch in enumerate(text):
         if ch in skip:
             continue
@@ -268,11 +276,13 @@ def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
             # pdfplumber glues together). Its guess before a comma or a full stop is
             # wrong, though ("DACG¹ , le nombre"): that one is dropped. A space glyph's
             # font is never read, so it keeps the last one.
-            if _next_ink(text, i) in _NO_SPACE_BEFORE and is_generated(tp_ptr, i):
+            after = text[i + 1:i + 2]
+            if (after in no_space_before or (after.isspace() and _next_ink(text, i) in no_space_before)) \
+                    and is_generated(tp_ptr, i):
                 continue
-            append(new(Glyph, (*space, *font)))
+            append(space_glyph)
             continue
-        key = get_obj(tp_ptr, i) or 0
+        key = get_obj(tp_arg, i) or 0
         if key != last_key or not key:
             cached = fonts.get(key) if key else None
             if cached is None:
@@ -287,16 +297,19 @@ def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
                 cached = (round(size, 2), name, bold, italic)
                 if key:
                     fonts[key] = cached
-            font = cached
+            if cached is not font:
+                font = cached
+                f_size, f_name, f_bold, f_italic = font
+                space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))
             last_key = key
         if ch == "\x02":
             # pdfium reports a hyphen that ends a line as U+0002 (U+FFFE in the page
             # text): it is the hyphen printed on the page, read "-" as pdfplumber does
             # ("SG-SADJAV", IGAS 2019 p. 5).
             ch = "-"
-        get_box(tp_ptr, i, rect_ptr)
+        get_box(tp_arg, i, rect_arg)
         left, top, right, bottom = unpack(rect)
-        append(new(Glyph, (ch, left, height - top, right, height - bottom, *font)))
+        append(new(Glyph, (ch, left, height - top, right, height - bottom, f_size, f_name, f_bold, f_italic)))
     return glyphs
 
 
