@@ -194,12 +194,16 @@ def _error(exc: Exception) -> Response:
     return Response.text(str(exc), status=404)
 
 
+async def _page_request(datasette, request):
+    """(database, report row, page number, highlight) named by a page URL."""
+    db = _database(datasette, request)
+    report = await _report(db, request.url_vars["report_id"])
+    return db, report, int(request.url_vars["page"]), Highlight.parse(request.args)
+
+
 async def page_png(datasette, request):
     try:
-        db = _database(datasette, request)
-        report = await _report(db, request.url_vars["report_id"])
-        page = int(request.url_vars["page"])
-        box = Highlight.parse(request.args)
+        db, report, page, box = await _page_request(datasette, request)
         pdf = pdf_for(datasette, db, report)
         base = await _in_thread(render_page, pdf, page, _cache_dir(datasette, db), report["id"])
         body = await _in_thread(highlighted_page, base, box, DEFAULT_SCALE)
@@ -232,10 +236,7 @@ ITEM_QUERIES = (
 
 async def page_view(datasette, request):
     try:
-        db = _database(datasette, request)
-        report = await _report(db, request.url_vars["report_id"])
-        page = int(request.url_vars["page"])
-        box = Highlight.parse(request.args)
+        db, report, page, box = await _page_request(datasette, request)
     except PageImageError as exc:
         return _error(exc)
     if not 1 <= page <= (report["page_count"] or page):
