@@ -166,7 +166,7 @@ def test_real_layouts_hold():
     assert t11.cells[1][:3] == ("mc", "V:54, I:226", "1482")
 
 
-# -- other layouts: tables without rules, captions under, notes without a rule ------- --------
+# -- other layouts: tables without rules, captions under, notes without a rule --------
 
 from tests.fixtures.builder import build_pdf  # noqa: E402
 from tests.fixtures.examples import cover, data_table, text  # noqa: E402
