@@ -7,7 +7,6 @@ top-left corner of the page, as pdfplumber stamps them: (x0, top, x1, bottom).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from statistics import median
 from typing import Literal
 
 BBox = tuple[float, float, float, float]
@@ -171,8 +170,3 @@ def _body_size(doc: Document) -> float:
     if not weights:
         return 10.0
     return max(weights.items(), key=lambda kv: kv[1])[0]
-
-
-def median_or(values, default: float) -> float:
-    values = list(values)
-    return median(values) if values else default
