@@ -6,7 +6,9 @@ stated); a stage that fails is recorded as a problem and the others still run.
 """
 from __future__ import annotations
 
+import gc
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from extractors.footnotes import extract_footnotes
@@ -108,5 +110,24 @@ def owner_refs(recs, glossary, nlp=None) -> list[OwnerRef]:
 
 def extract_file(path: str, settings: ExtractSettings = ExtractSettings(), nlp=None, sha256: str | None = None):
     """Read and extract one PDF; returns (Document, Extraction). Raises SuiviError."""
-    doc = read_document(path, backend=settings.backend, sha256=sha256)
-    return doc, extract_document(doc, settings, nlp)
+    with collector_paused():
+        doc = read_document(path, backend=settings.backend, sha256=sha256)
+        return doc, extract_document(doc, settings, nlp)
+
+
+@contextmanager
+def collector_paused():
+    """Pause CPython's cyclic garbage collector while one file is read.
+
+    A 200-page report allocates over a million small tuples (glyphs, spans, lines) that
+    hold no reference cycles; the collector would walk them, and every object already
+    imported, again and again: about a fifth of ingest time. Reference counting still
+    frees everything; the collector resumes when the file is done. Nested use is fine.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

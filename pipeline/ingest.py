@@ -29,7 +29,8 @@ from models.errors import NoTextLayer, SuiviError
 from models.schema import open_db
 from models.store import known_hashes, record_failure, report_rows, write_report
 from pipeline.discover import Candidate, discover
-from pipeline.extract import ExtractSettings, extract_file, load_nlp
+from extractors.layout import page_texts
+from pipeline.extract import ExtractSettings, collector_paused, extract_file, load_nlp
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,12 @@ def _nlp():
 def rows_for(candidate: Candidate, settings: ExtractSettings, overrides: dict | None = None,
              ocr: bool = False, timeout: float | None = None) -> dict:
     """Worker: extract one file into the rows of every table (plain data, picklable)."""
-    from extractors.layout import page_texts
+    with collector_paused():
+        return _extracted_rows(candidate, settings, overrides, ocr, timeout)
 
+
+def _extracted_rows(candidate: Candidate, settings: ExtractSettings, overrides: dict | None,
+                    ocr: bool, timeout: float | None) -> dict:
     try:
         doc, ext = extract_file(candidate.path, settings, nlp=_nlp(), sha256=candidate.sha256)
     except NoTextLayer:
