@@ -152,15 +152,50 @@ def _pdfium_page(pdf, index: int) -> RawPage:
         textpage.close()
         rules: list[Rule] = []
         images = 0
-        for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE], max_depth=4):
-            if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+        for kind, obj in _pdfium_drawings(raw, page.raw):
+            if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 images += 1
                 continue
-            left, bottom, right, top = obj.get_bounds()
+            left, bottom, right, top = _pdfium_bounds(raw, obj)
             rules.append(Rule((left, height - top, right, height - bottom)))
         return RawPage(index + 1, width, height, glyphs, rules, images)
     finally:
         page.close()
+
+
+def _pdfium_drawings(raw, parent, level: int = 0, in_form: bool = False) -> Iterator[tuple[int, object]]:
+    """(type, object) of the paths and images of a page, down to 4 levels of forms.
+
+    The raw calls do what `PdfPage.get_objects` does in a quarter of the time: it wraps
+    each of the page's objects, text included, in a helper object.
+    """
+    count = (raw.FPDFFormObj_CountObjects if in_form else raw.FPDFPage_CountObjects)(parent)
+    if count < 0:
+        raise _pdfium_error("Failed to get number of pageobjects.")
+    get_object = raw.FPDFFormObj_GetObject if in_form else raw.FPDFPage_GetObject
+    for i in range(count):
+        obj = get_object(parent, i)
+        if not obj:
+            raise _pdfium_error("Failed to get pageobject.")
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_PATH or kind == raw.FPDF_PAGEOBJ_IMAGE:
+            yield kind, obj
+        elif kind == raw.FPDF_PAGEOBJ_FORM and level < 3:
+            yield from _pdfium_drawings(raw, obj, level + 1, True)
+
+
+def _pdfium_bounds(raw, obj) -> tuple[float, float, float, float]:
+    """Left, bottom, right, top of a page object, in PDF coordinates."""
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        raise _pdfium_error("Failed to locate pageobject.")
+    return left.value, bottom.value, right.value, top.value
+
+
+def _pdfium_error(message: str) -> Exception:
+    import pypdfium2 as pdfium
+
+    return pdfium.PdfiumError(message)
 
 
 class _Fast:
@@ -171,21 +206,25 @@ class _Fast:
     comes back as an int directly. Half a million calls per report make this count.
     The two per-character calls (`text_object_at`, `loose_box_at`) declare no argument
     types at all, which skips ctypes' per-argument conversion (a third of their cost):
-    callers pass `c_void_p` objects for the pointers and plain ints for the index.
+    callers pass ints for the index and, for the pointers, ready-made call arguments
+    (`c_void_p.from_param(address)`, `byref(rect)`) that ctypes takes as they are,
+    where a `c_void_p` object would be converted on every call.
+    All are `PYFUNCTYPE`, called without releasing the GIL: they return in well under
+    a microsecond, and dropping and retaking the GIL costs a sixth of that.
     """
 
     def __init__(self, raw) -> None:
         vp, c_int = ctypes.c_void_p, ctypes.c_int
 
         def proto(fn, restype, *argtypes):
-            return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, vp).value)
+            return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, vp).value)
 
-        self.get_text_object = proto(raw.FPDFText_GetTextObject, vp, vp, c_int)
-        self.get_loose_box = proto(raw.FPDFText_GetLooseCharBox, c_int, vp, c_int, vp)
         self.get_text = proto(raw.FPDFText_GetText, c_int, vp, c_int, c_int, vp)
         self.is_generated = proto(raw.FPDFText_IsGenerated, c_int, vp, c_int)
         self.text_object_at = proto(raw.FPDFText_GetTextObject, vp)  # (textpage, index)
-        self.loose_box_at = proto(raw.FPDFText_GetLooseCharBox, c_int)  # (textpage, index, rect)
+        # (textpage, index, rect): its success flag goes unread (a failed call leaves the
+        # rect as it was), and a `None` result type spares ctypes converting it.
+        self.loose_box_at = proto(raw.FPDFText_GetLooseCharBox, None)
 
 
 _FAST: _Fast | None = None
@@ -211,13 +250,16 @@ def _page_text(raw, fast: _Fast, tp, tp_ptr: int, count: int) -> str:
     if len(units) != 2 * count:
         return "".join(_char(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
     text = units.decode("utf-16-le", "surrogatepass")
-    if "\ufffe" not in text and not _SURROGATE.search(text):
+    unclear = [m.start() for m in _UNCLEAR.finditer(text)]
+    if not unclear:
         return text
-    return "".join(ch if ch != "\ufffe" and not _SURROGATE.match(ch) else _char(raw.FPDFText_GetUnicode(tp, i))
-                   for i, ch in enumerate(text))
+    chars = list(text)
+    for i in unclear:
+        chars[i] = _char(raw.FPDFText_GetUnicode(tp, i))
+    return "".join(chars)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]", re.UNICODE)
+_UNCLEAR = re.compile("[\ufffe\ud800-\udfff]")  # units to ask about one by one
 
 
 def _char(code: int) -> str:
@@ -228,16 +270,7 @@ def _char(code: int) -> str:
 
 
 _SKIP = frozenset(("\x00", "\ufffe", "\uffff"))
-_NO_SPACE_BEFORE = frozenset(",.)]")
 _RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
-
-
-def _next_ink(text: str, i: int) -> str:
-    """The first non-space character after index i ("" at the end)."""
-    for ch in text[i + 1:i + 8]:
-        if not ch.isspace():
-            return ch
-    return ""
 
 
 def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
@@ -247,9 +280,11 @@ def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
     fast = _fast(raw)
     tp_ptr = ctypes.cast(tp, ctypes.c_void_p).value
     text = _page_text(raw, fast, tp, tp_ptr, count)
+    # Written for speed, half a million characters per report: pdfium is asked only
+    # for what is not known yet, and the common character takes one set test.
     rect = raw.FS_RECTF()
-    tp_arg = ctypes.c_void_p(tp_ptr)
-    rect_arg = ctypes.c_void_p(ctypes.addressof(rect))
+    tp_arg = ctypes.c_void_p.from_param(tp_ptr)
+    rect_arg = ctypes.byref(rect)
     unpack = _RECT.unpack_from
     buf = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
@@ -259,58 +294,81 @@ def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
     new = tuple.__new__
     get_obj = fast.text_object_at
     get_box = fast.loose_box_at
-    is_generated = fast.is_generated
-    matrix = raw.FS_MATRIX()
+    special = _special_chars(text)
     skip = _SKIP
-    no_space_before = _NO_SPACE_BEFORE
-    last_key = -1
+    dropped = _dropped_spaces(fast, tp_ptr, text)
+    last_key: int | None = -1
     font: tuple[float, str, bool, bool] = (0.0, "", False, False)
     f_size, f_name, f_bold, f_italic = font
     space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))  # carries the last font
     for i, ch in enumerate(text):
-        if ch in skip:
-            continue
-        if ch.isspace():
-            # pdfium adds the word breaks a PDF leaves out (justified text set without
-            # space characters: ANSSI guide p. 6 "AIDE : Advanced Intrusion…", which
-            # pdfplumber glues together). Its guess before a comma or a full stop is
-            # wrong, though ("DACG¹ , le nombre"): that one is dropped. A space glyph's
-            # font is never read, so it keeps the last one.
-            after = text[i + 1:i + 2]
-            if (after in no_space_before or (after.isspace() and _next_ink(text, i) in no_space_before)) \
-                    and is_generated(tp_ptr, i):
+        if ch in special:
+            if ch != "\x02":  # a space, or nothing to read
+                if ch not in skip and i not in dropped:
+                    append(space_glyph)  # its font is never read: it keeps the last one
                 continue
-            append(space_glyph)
-            continue
-        key = get_obj(tp_arg, i) or 0
-        if key != last_key or not key:
+            # pdfium reports a hyphen that ends a line as U+0002 (U+FFFE in the page
+            # text): it is the hyphen printed on the page, read "-" as pdfplumber does
+            # ("SG-SADJAV", IGAS 2019 p. 5).
+            ch = "-"
+        key = get_obj(tp_arg, i)  # the text object, None for a character pdfium made up
+        if key != last_key:
             cached = fonts.get(key) if key else None
             if cached is None:
-                # The font size alone ignores the text matrix: PDFs that set "Tf 1" and
-                # scale with Tm (GAO reports, InDesign output) would all read as size 1.
-                size = raw.FPDFText_GetFontSize(tp, i) * _matrix_scale(raw, tp, i, matrix)
-                raw.FPDFText_GetFontInfo(tp, i, buf, 128, ctypes.byref(flags))
-                name = clean_font_name(buf.value.decode("utf-8", "replace"))
-                weight = raw.FPDFText_GetFontWeight(tp, i)
-                bold = weight >= 600 or bool(flags.value & _FONT_FORCE_BOLD_FLAG) or bool(_BOLD_NAME.search(name))
-                italic = bool(flags.value & _FONT_ITALIC_FLAG) or bool(_ITALIC_NAME.search(name))
-                cached = (round(size, 2), name, bold, italic)
+                cached = _font_at(raw, tp, i, buf, flags)
                 if key:
                     fonts[key] = cached
             if cached is not font:
                 font = cached
                 f_size, f_name, f_bold, f_italic = font
                 space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))
-            last_key = key
-        if ch == "\x02":
-            # pdfium reports a hyphen that ends a line as U+0002 (U+FFFE in the page
-            # text): it is the hyphen printed on the page, read "-" as pdfplumber does
-            # ("SG-SADJAV", IGAS 2019 p. 5).
-            ch = "-"
+            last_key = key if key else -1  # no object: read the font again next time
         get_box(tp_arg, i, rect_arg)
         left, top, right, bottom = unpack(rect)
         append(new(Glyph, (ch, left, height - top, right, height - bottom, f_size, f_name, f_bold, f_italic)))
     return glyphs
+
+
+def _special_chars(text: str) -> frozenset[str]:
+    """The characters of a page that are not read as one glyph as they are.
+
+    Checked once per distinct character, so the loop over the page needs one set test.
+    """
+    return frozenset(ch for ch in set(text) if ch in _SKIP or ch.isspace() or ch == "\x02")
+
+
+def _dropped_spaces(fast: _Fast, tp_ptr: int, text: str) -> set[int]:
+    """The indices of the spaces that are pdfium's wrong guesses, to leave out.
+
+    pdfium adds the word breaks a PDF leaves out (justified text set without space
+    characters: ANSSI guide p. 6 "AIDE : Advanced Intrusion…", which pdfplumber glues
+    together). Its guess before a comma or a full stop is wrong, though ("DACG¹ , le
+    nombre"): a generated space whose next ink, within 7 characters, is one of ",.)]"
+    is dropped.
+    """
+    return {m.start() for m in _SPACE_BEFORE_PUNCT.finditer(text) if fast.is_generated(tp_ptr, m.start())}
+
+
+# A space whose next non-space character, among the 7 after it, is one of ",.)]"
+# (`\s` is `str.isspace`).
+_SPACE_BEFORE_PUNCT = re.compile(r"\s(?=\s{0,6}[,.)\]])")
+
+
+def _font_at(raw, tp, i: int, buf, flags) -> tuple[float, str, bool, bool]:
+    """(size, name, bold, italic) of the character at index i.
+
+    `buf` (128 bytes) and `flags` serve a whole page: where pdfium knows no font for a
+    character, the call leaves them as they are and the last font read stands in.
+    """
+    # The font size alone ignores the text matrix: PDFs that set "Tf 1" and scale with
+    # Tm (GAO reports, InDesign output) would all read as size 1.
+    size = raw.FPDFText_GetFontSize(tp, i) * _matrix_scale(raw, tp, i, raw.FS_MATRIX())
+    raw.FPDFText_GetFontInfo(tp, i, buf, 128, ctypes.byref(flags))
+    name = clean_font_name(buf.value.decode("utf-8", "replace"))
+    weight = raw.FPDFText_GetFontWeight(tp, i)
+    bold = weight >= 600 or bool(flags.value & _FONT_FORCE_BOLD_FLAG) or bool(_BOLD_NAME.search(name))
+    italic = bool(flags.value & _FONT_ITALIC_FLAG) or bool(_ITALIC_NAME.search(name))
+    return (round(size, 2), name, bold, italic)
 
 
 def _matrix_scale(raw, tp, i: int, matrix) -> float:
