@@ -61,6 +61,7 @@ def note_area(page: Page, body_size: float, calls: Calls | None = None,
         return None
     left = min(ln.x0 for ln in lines)
     right = max(ln.x1 for ln in lines)
+    verticals = [r.bbox for r in page.rules if r.is_vertical]  # once, not once per rule
     found: list[tuple[float, float, float, list[Line]]] = []  # (x0, x1, top, lines) per rule
     for rule in page.rules:
         x0, top, x1, bottom = rule.bbox
@@ -68,7 +69,7 @@ def note_area(page: Page, body_size: float, calls: Calls | None = None,
             continue
         if (x1 - x0) > 0.6 * (right - left) or (x1 - x0) < 15:
             continue  # a separator is short
-        if _touches_vertical(rule, page):
+        if _touches_vertical(rule, verticals):
             continue  # part of a table grid
         # Lines starting under the rule, in the rule's column (multi-column pages).
         column = [ln for ln in lines if x0 - 5 <= ln.x0 < x1]
@@ -137,13 +138,12 @@ def _gap(a: Line, b: Line) -> float:
     return max(b.top - a.bottom, a.top - b.bottom)
 
 
-def _touches_vertical(rule, page: Page) -> bool:
+def _touches_vertical(rule, verticals: list) -> bool:
+    """`verticals`: the bboxes of the page's vertical rules."""
     x0, top, x1, bottom = rule.bbox
-    for other in page.rules:
-        if other.is_vertical:
-            ox0, otop, ox1, obottom = other.bbox
-            if x0 - 2 <= ox0 <= x1 + 2 and otop - 2 <= top <= obottom + 2:
-                return True
+    for ox0, otop, ox1, obottom in verticals:
+        if x0 - 2 <= ox0 <= x1 + 2 and otop - 2 <= top <= obottom + 2:
+            return True
     return False
 
 

@@ -225,9 +225,12 @@ def find_calls(doc: Document, areas: dict[int, list[Line] | None], skip_leading:
         for ln in page.lines:
             if not ln.is_body or id(ln) in area:
                 continue
-            lead = next((s for s in ln.spans if s.text.strip()), None)
-            for s in ln.spans:
-                if not s.superscript or (skip_leading and s is lead):
+            raised = [s for s in ln.spans if s.superscript]
+            if not raised:
+                continue  # most lines: settled without looking for the leading span
+            lead = next((s for s in ln.spans if s.text.strip()), None) if skip_leading else None
+            for s in raised:
+                if skip_leading and s is lead:
                     continue
                 m = CALL_TEXT.match(s.text)
                 if not m:

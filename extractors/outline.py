@@ -7,6 +7,7 @@ Split from sections.py, whose candidate and record helpers it reuses.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractors.patterns.headings import ANNEX, NUMBERED_HEADING, roman_value
 from extractors.sections import (
@@ -59,12 +60,9 @@ def _find_heading(title: str, idxs: list[int], lines: list[Line]) -> tuple[int, 
     want = _key(title)
     if not want:
         return None
+    numbered = NUMBERED_HEADING.match(title) is not None
     for k in idxs:
-        line_text = lines[k].plain_text
-        m = NUMBERED_HEADING.match(line_text)
-        if m and not NUMBERED_HEADING.match(title):  # "1.1.4 Titre" for bookmark "Titre"
-            line_text = m.group("title")
-        got = _key(line_text)
+        got = _line_key(lines[k].plain_text, numbered)
         if not got or not want.startswith(got[: max(8, min(len(got), len(want)))]) and not got.startswith(want):
             continue
         text, end = lines[k].plain_text.strip(), k
@@ -81,5 +79,18 @@ def _find_heading(title: str, idxs: list[int], lines: list[Line]) -> tuple[int, 
     return None
 
 
+@lru_cache(maxsize=4096)
+def _line_key(text: str, numbered_title: bool) -> str:
+    """The key of a line's text, without its numbering when the bookmark has none ("1.1.4
+    Titre" for bookmark "Titre"). Cached: every bookmark of a page reads the page's lines."""
+    m = NUMBERED_HEADING.match(text)
+    if m and not numbered_title:
+        text = m.group("title")
+    return _key(text)
+
+
 def _key(s: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", _fold(s))
+    return _NOT_ALNUM.sub("", _fold(s))
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")

@@ -59,7 +59,7 @@ def _page_lines(page: Page, roles: tuple[str, ...] = ("body",)) -> list[Line]:
     """Body lines top to bottom; a page written word by word (most "lines" a single word)
     gets its words joined back into lines first."""
     lines = [l for l in page.lines if l.role in roles]
-    single = sum(1 for l in lines if len(l.text.split()) <= 1)
+    single = sum(1 for l in lines if len(l.text.split(maxsplit=1)) <= 1)  # one word at most
     if lines and single > 0.6 * len(lines) and len(lines) > 20:
         lines = merge_fragments(lines)
     return sorted(lines, key=lambda l: (l.top, l.x0))
@@ -73,11 +73,17 @@ def _join(parts: Sequence[str]) -> str:
             continue
         if text.endswith("\xad"):  # soft hyphen: the word was only cut by the line end
             text = text[:-1] + p
-        elif text.endswith("-") and (p[:1].islower() or re.search(r"\b[A-Z]{2,}-$", text)):  # "SG-" "SADJAV"
+        elif text.endswith("-") and (p[:1].islower() or _ACRONYM_CUT.search(text)):  # "SG-" "SADJAV"
             text += p
         else:
             text += (" " if text else "") + p
-    return re.sub(r"\s+", " ", text.replace("\xad", "")).strip()
+    return _BLANKS.sub(" ", text.replace("\xad", "")).strip()
+
+
+# Compiled once: the regex module's per-call pattern cache lookup costs more than a
+# short substitution, and every statement and summary cell goes through _join.
+_ACRONYM_CUT = re.compile(r"\b[A-Z]{2,}-$")
+_BLANKS = re.compile(r"\s+")
 
 
 def _box_around(page: Page, ln: Line) -> BBox | None:

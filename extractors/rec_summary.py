@@ -10,6 +10,7 @@ is number, text lines, owner lines, page), else from vertical gaps.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Sequence
@@ -105,10 +106,15 @@ def _split_at_edges(page: Page, lines: Sequence[Line]) -> list[Line]:
     edges = _cell_edges(page)
     if not edges:
         return list(lines)
+    # Sorted by x, so that each line only looks at the borders within its width (a NaN x
+    # crosses no line and would break the order).
+    edges = sorted(e for e in edges if e[0] == e[0])
+    xs = [x for x, _, _ in edges]
     crossed: list[list[float]] = []
     for ln in lines:
         mid = (ln.top + ln.bottom) / 2
-        inner = sorted({round(x, 1) for x, t, b in edges if t - 1 <= mid <= b + 1 and ln.x0 + 2 < x < ln.x1 - 2})
+        within = edges[bisect_right(xs, ln.x0 + 2):bisect_left(xs, ln.x1 - 2)]
+        inner = sorted({round(x, 1) for x, t, b in within if t - 1 <= mid <= b + 1})
         merged: list[float] = []
         for x in inner:
             if not merged or x - merged[-1] > 3:
@@ -317,7 +323,7 @@ def _parse_rows(page: Page, bands: list[list[Line]], cols: _Columns, theme: str 
             if m:
                 number = _number(m.group("label") if "label" in m.groupdict() and m.group("label") else m.group("num"))
                 label = first.plain_text[: m.start("text")].strip(" :–-")
-                text_lines = [type(first)(**{**first.__dict__, "text": m.group("text"), "spans": ()})] + \
+                text_lines = [replace(first, text=m.group("text"), spans=())] + \
                     [l for l in text_lines if l is not first]
         if number is None:
             whole = _cell(band)

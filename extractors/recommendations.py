@@ -24,7 +24,11 @@ WORDING_OK = 0.95  # same threshold as the scorer: below it the two wordings rea
 
 def _fold(text: str | None) -> str:
     text = (text or "").replace("’", "'").replace("–", "-").lower()
-    return re.sub(r"[\s.;:]+$", "", re.sub(r"\s+", " ", text)).strip()
+    return _END_MARKS.sub("", _BLANKS.sub(" ", text)).strip()
+
+
+_BLANKS = re.compile(r"\s+")
+_END_MARKS = re.compile(r"[\s.;:]+$")
 
 
 def _in_list_section(sections: Sequence[Section], page: int, top: float) -> bool:

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from extractors.patterns.headings import (
     ANNEX, CAPTION_START, LABEL_ONLY, LEADERS, NUMBERED_HEADING, PART, TOC_LINE, TOC_TITLE, roman_value,
@@ -53,14 +54,17 @@ def extract_sections(doc: Document) -> list[Section]:
     lines = content_lines(doc)
     if not lines:
         return []
-    body = body_style(lines)
+    styles = [style_of(ln) for ln in lines]  # once: every step below compares styles
+    body = body_style(lines, styles)
     toc_pages = find_toc_pages(doc)
     by_page: dict[int, list[Line]] = {}
     for ln in lines:
         by_page.setdefault(ln.page, []).append(ln)
-    ctx = _Context(body, _note_styles(doc, lines), _left_margins(doc, lines, body),
-                   {p.number: p.width for p in doc.pages}, _right_edges(doc, lines, body),
-                   spacing_of(lines, lambda ln: style_of(ln) == body, body[1]), by_page)
+    body_lines = [ln for ln, st in zip(lines, styles) if st == body]
+    body_ids = {id(ln) for ln in body_lines}
+    ctx = _Context(body, _note_styles(doc, lines, styles), _left_margins(doc, body_lines),
+                   {p.number: p.width for p in doc.pages}, _right_edges(doc, body_lines),
+                   spacing_of(lines, lambda ln: id(ln) in body_ids, body[1]), by_page, styles)
     cands = _candidates(lines, ctx, toc_pages)
     # annexes carry their own numbering (questionnaires, lists, sub-parts of an appended
     # document): there a body-styled numbered line is never taken for a report heading
@@ -100,23 +104,34 @@ def style_of(line: Line) -> Style:
     return (_family(line.font), round(line.size * 2) / 2, line.bold, line.italic)
 
 
+@lru_cache(maxsize=None)
 def _family(font: str) -> str:
-    """The font family without subset prefix and weight/slant suffix."""
+    """The font family without subset prefix and weight/slant suffix.
+
+    Cached: a report sets thousands of lines in a few dozen font names.
+    """
     font = font.split("+", 1)[-1]
-    return re.split(r"[-,]", font)[0].lower()
+    return _FAMILY_END.split(font)[0].lower()
 
 
-def body_style(lines: list[Line]) -> Style:
-    """The style carrying most characters: the body text."""
+_FAMILY_END = re.compile(r"[-,]")
+
+
+def body_style(lines: list[Line], styles: list[Style]) -> Style:
+    """The style carrying most characters: the body text (`styles`: those of `lines`)."""
     weights: Counter = Counter()
-    for ln in lines:
-        weights[style_of(ln)] += len(ln.text)
+    for ln, st in zip(lines, styles):
+        weights[st] += len(ln.text)
     return weights.most_common(1)[0][0]
 
 
 def is_distinct(line: Line, body: Style) -> bool:
     """A style other than the body's: bolder, lighter, slanted, another size or family."""
-    fam, size, bold, italic = style_of(line)
+    return _differs(style_of(line), body)
+
+
+def _differs(style: Style, body: Style) -> bool:
+    fam, size, bold, italic = style
     return (bold != body[2] or italic != body[3] or abs(size - body[1]) >= 0.5
             or fam != body[0])
 
@@ -133,11 +148,29 @@ def find_toc_pages(doc: Document) -> dict[int, bool]:
         if not body:
             continue
         titled = any(TOC_TITLE.match(ln.plain_text) for ln in body[:6])
-        ends = sum(1 for ln in body if TOC_LINE.search(ln.text) or LEADERS.search(ln.text)
-                   or re.fullmatch(r"\s*\d{1,3}\s*", ln.text))
+        ends = sum(1 for ln in body if _toc_line(ln.text) or _has_leaders(ln.text)
+                   or _PAGE_NUMBER_ONLY.fullmatch(ln.text))
         if titled or (len(body) >= 6 and ends >= 0.45 * len(body)):
             pages[page.number] = titled
     return pages
+
+
+_PAGE_NUMBER_ONLY = re.compile(r"\s*\d{1,3}\s*")
+
+
+# TOC_LINE and LEADERS are searched from every position of the text, and find_toc_pages
+# and _candidates try them on every line of the report (a fifth of the section time).
+# Each is tried only when the text holds what any match of it needs, which most lines lack.
+
+def _toc_line(text: str) -> bool:
+    """TOC_LINE.search: every branch of it ends in digits, then blanks only."""
+    return text.rstrip()[-1:].isdigit() and TOC_LINE.search(text) is not None
+
+
+def _has_leaders(text: str) -> bool:
+    """LEADERS.search: five dots, two ellipses in a row or five underscores are needed."""
+    return ((text.count(".") >= 5 or "……" in text or "_____" in text)
+            and LEADERS.search(text) is not None)
 
 
 # -- candidates -----------------------------------------------------------------------------
@@ -151,30 +184,30 @@ class _Context:
     rights: dict  # page -> right edge of the body text
     spacing: Spacing  # the body's usual line and paragraph gaps
     by_page: dict  # page -> its content lines
+    styles: list  # style_of each content line, by index
 
 
-def _note_styles(doc: Document, lines: list[Line]) -> frozenset:
+def _note_styles(doc: Document, lines: list[Line], styles: list[Style]) -> frozenset:
     """Styles whose lines sit mostly in the bottom third of the page: footnotes, not headings."""
     heights = {p.number: p.height for p in doc.pages}
     total: Counter = Counter()
     low: Counter = Counter()
-    for ln in lines:
-        st = style_of(ln)
+    for ln, st in zip(lines, styles):
         total[st] += 1
         low[st] += ln.top > 0.66 * heights[ln.page]
     return frozenset(st for st, n in total.items() if n >= 5 and low[st] >= 0.6 * n)
 
 
-def _left_margins(doc: Document, lines: list[Line], body: Style) -> dict:
+def _left_margins(doc: Document, body_lines: list[Line]) -> dict:
     """Per page, the most common left edge of body-style lines (odd/even pages may differ)."""
     per_page: dict[int, Counter] = {}
-    for ln in lines:
-        if style_of(ln) == body:
-            per_page.setdefault(ln.page, Counter())[round(ln.x0)] += 1
+    for ln in body_lines:
+        per_page.setdefault(ln.page, Counter())[round(ln.x0)] += 1
     overall: Counter = Counter()
     for c in per_page.values():
         overall.update(c)
-    default = min((x for x, n in overall.items() if n >= 0.05 * sum(overall.values())), default=0)
+    total = sum(overall.values())
+    default = min((x for x, n in overall.items() if n >= 0.05 * total), default=0)
     out = {}
     for p in doc.pages:
         c = per_page.get(p.number)
@@ -182,12 +215,11 @@ def _left_margins(doc: Document, lines: list[Line], body: Style) -> dict:
     return out
 
 
-def _right_edges(doc: Document, lines: list[Line], body: Style) -> dict:
+def _right_edges(doc: Document, body_lines: list[Line]) -> dict:
     """Per page, the right edge of the body text (where full lines end)."""
     per_page: dict[int, list[float]] = {}
-    for ln in lines:
-        if style_of(ln) == body:
-            per_page.setdefault(ln.page, []).append(ln.x1)
+    for ln in body_lines:
+        per_page.setdefault(ln.page, []).append(ln.x1)
     allx = sorted(x for xs in per_page.values() for x in xs)
     default = allx[int(0.9 * (len(allx) - 1))] if allx else 0
     out = {}
@@ -203,7 +235,7 @@ def _candidates(lines: list[Line], ctx: _Context, toc: dict[int, bool]) -> list[
     while i < len(lines):
         ln = lines[i]
         cand = None
-        if not toc.get(ln.page) and not LEADERS.search(ln.text):
+        if not toc.get(ln.page) and not _has_leaders(ln.text):
             cand = _candidate_at(lines, i, ctx)
             if cand and ln.page in toc and (cand.kind == "heading" or _has_neighbour(lines, i, cand.end)):
                 cand = None  # a TOC entry: numbered, or with its page number beside it
@@ -217,10 +249,12 @@ def _candidates(lines: list[Line], ctx: _Context, toc: dict[int, bool]) -> list[
 
 def _candidate_at(lines: list[Line], i: int, ctx: _Context) -> _Cand | None:
     ln = lines[i]
+    styles = ctx.styles
+    style = styles[i]
     text = ln.plain_text.strip()
-    if text and style_of(ln) == ctx.body:
+    if text and style == ctx.body:
         return _plain_candidate(lines, i, ctx)
-    if (not text or not is_distinct(ln, ctx.body) or style_of(ln) in ctx.note_styles
+    if (not text or not _differs(style, ctx.body) or style in ctx.note_styles
             or (ln.spans and ln.spans[0].superscript)
             or (_MONO.search(ln.font) and not _MONO.search(ctx.body[0])
                 and not (ln.bold and ln.size > ctx.body[1]))):
@@ -228,7 +262,7 @@ def _candidate_at(lines: list[Line], i: int, ctx: _Context) -> _Cand | None:
     # pieces of the same visual line split by the layout stage (ligatures, kerning)
     end = i
     while (end + 1 < len(lines) and lines[end + 1].page == ln.page
-           and abs(lines[end + 1].top - ln.top) < 2 and style_of(lines[end + 1]) == style_of(ln)
+           and abs(lines[end + 1].top - ln.top) < 2 and styles[end + 1] == style
            and -1 < lines[end + 1].x0 - lines[end].x1 < 1.5 * ln.size):
         gap = lines[end + 1].x0 - lines[end].x1
         text += (" " if gap > 0.2 * ln.size else "") + lines[end + 1].plain_text.strip()
@@ -237,9 +271,9 @@ def _candidate_at(lines: list[Line], i: int, ctx: _Context) -> _Cand | None:
     if LABEL_ONLY.match(text) and end + 1 < len(lines):
         nxt = lines[end + 1]
         same_baseline = (abs(nxt.top - ln.top) < 2 and nxt.x0 > ln.x1
-                         and style_of(nxt)[1:3] == style_of(ln)[1:3])
+                         and styles[end + 1][1:3] == style[1:3])
         # a chapter number set large above its title ("1" then "Glossaire", ANSSI guide)
-        below = (0 <= nxt.top - ln.bottom < 2 * ln.height and is_distinct(nxt, ctx.body)
+        below = (0 <= nxt.top - ln.bottom < 2 * ln.height and _differs(styles[end + 1], ctx.body)
                  and not LABEL_ONLY.match(nxt.plain_text) and not ANNEX.match(nxt.plain_text))
         if nxt.page == ln.page and (same_baseline or below):
             text = f"{text} {nxt.plain_text.strip()}"
@@ -330,7 +364,7 @@ def _wrapped(lines: list[Line], i: int, end: int, title: str, any_x: bool,
     right = ctx.rights.get(lines[i].page, 0)
     first = lines[end]  # the line carrying the title (the label may sit above it)
     any_x = any_x or end > i and lines[end].top > lines[i].bottom - 1
-    style = style_of(first)
+    style = ctx.styles[end]
     prev = lines[end]
     j = end + 1
     while j < len(lines) and j - i < 6:
@@ -338,7 +372,7 @@ def _wrapped(lines: list[Line], i: int, end: int, title: str, any_x: bool,
         # Baseline to baseline, not box to box: with tight leading the boxes of a wrapped
         # heading's lines overlap (relayout i, line height 1.05 x size).
         pitch = ln.bottom - prev.bottom
-        if (ln.page != first.page or style_of(ln) != style or pitch < 0.6 * first.size
+        if (ln.page != first.page or ctx.styles[j] != style or pitch < 0.6 * first.size
                 or pitch > max(first.height, 1.2 * first.size) + max(0.9 * first.height, 0.6 * first.size + 2)):
             break
         if not any_x and ln.x0 < lines[i].x0 - 2:
@@ -392,8 +426,23 @@ def _dedupe_parts(chosen: list[_Cand], lines: list[Line]) -> list[_Cand]:
 
 
 def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s)
-    return "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    """Lower case without accents, to compare titles as printed and as bookmarked."""
+    return unicodedata.normalize("NFKD", s).translate(_NO_COMBINING).lower()
+
+
+class _CombiningMarks(dict):
+    """A str.translate table deleting combining marks, filled as characters are met.
+
+    str.translate runs the per-character loop in C: the outline matcher folds every line
+    of the pages its bookmarks point to, once per bookmark.
+    """
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_NO_COMBINING = _CombiningMarks()
 
 
 # -- sequence consistency ---------------------------------------------------------------------

@@ -48,15 +48,14 @@ class GlyphPage:
 
 
 def glyph_chars(glyphs) -> list[dict]:
-    """Backend glyphs as pdfplumber-style char dicts."""
-    out = []
-    for g in glyphs:
-        if not g.text.strip() or g.x1 <= g.x0:
-            continue
-        out.append({"text": g.text, "x0": g.x0, "x1": g.x1, "top": g.top, "bottom": g.bottom,
-                    "doctop": g.top, "width": g.x1 - g.x0, "height": g.bottom - g.top,
-                    "size": g.size, "fontname": g.font, "upright": True, "object_type": "char"})
-    return out
+    """Backend glyphs as pdfplumber-style char dicts; blanks and zero-width glyphs dropped.
+
+    One comprehension: it runs over every glyph of every page the tables need.
+    """
+    return [{"text": g.text, "x0": g.x0, "x1": g.x1, "top": g.top, "bottom": g.bottom,
+             "doctop": g.top, "width": g.x1 - g.x0, "height": g.bottom - g.top,
+             "size": g.size, "fontname": g.font, "upright": True, "object_type": "char"}
+            for g in glyphs if g.text.strip() and not g.x1 <= g.x0]
 
 
 def page_edges(page: Page) -> list[dict]:
@@ -273,10 +272,11 @@ def _rows(plumber_page, tb) -> tuple[tuple[str, ...], ...]:
     x0, top, x1, bottom = tb.bbox
     chars = [c for c in plumber_page.chars if x0 - 1 <= c["x0"] and c["x1"] <= x1 + 1
              and top - 1 <= c["top"] and c["bottom"] <= bottom + 1]
+    mids = [(c["top"] + c["bottom"]) / 2 for c in chars]  # once, not once per row
     out = []
     for row in tb.rows:
         r_top, r_bottom = row.bbox[1], row.bbox[3]
-        in_row = [c for c in chars if r_top - 0.5 <= (c["top"] + c["bottom"]) / 2 <= r_bottom + 0.5]
+        in_row = [c for c, mid in zip(chars, mids) if r_top - 0.5 <= mid <= r_bottom + 0.5]
         out.append(tuple(cell_text(in_row, c) if c is not None else "" for c in row.cells))
     return tuple(out)
 
@@ -302,19 +302,21 @@ def cell_text(chars, bbox) -> str:
 def _group(chars) -> list[list[dict]]:
     """Characters into visual lines by vertical overlap, each sorted left to right."""
     lines: list[list[dict]] = []
-    refs: list[dict] = []  # the tallest character of each line so far
+    # (top, bottom, size) of the tallest character of each line so far: tuples, as the
+    # inner loop runs over every line for every character (3,000 of them in a big table)
+    refs: list[tuple[float, float, float]] = []
     for c in sorted(chars, key=lambda c: (round(c["bottom"], 0), c["x0"])):
-        for k, line in enumerate(lines):
-            ref = refs[k]
-            overlap = min(ref["bottom"], c["bottom"]) - max(ref["top"], c["top"])
-            if overlap > 0.3 * min(ref["bottom"] - ref["top"], c["bottom"] - c["top"]):
-                line.append(c)
-                if c["size"] > ref["size"]:
-                    refs[k] = c
+        top, bottom = c["top"], c["bottom"]
+        height = bottom - top
+        for k, (r_top, r_bottom, r_size) in enumerate(refs):
+            if min(r_bottom, bottom) - max(r_top, top) > 0.3 * min(r_bottom - r_top, height):
+                lines[k].append(c)
+                if c["size"] > r_size:
+                    refs[k] = (top, bottom, c["size"])
                 break
         else:
             lines.append([c])
-            refs.append(c)
+            refs.append((top, bottom, c["size"]))
     lines.sort(key=lambda ln: min(c["top"] for c in ln))
     return [sorted(ln, key=lambda c: c["x0"]) for ln in lines]
 

@@ -7,6 +7,7 @@ top-left corner of the page, as pdfplumber stamps them: (x0, top, x1, bottom).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 BBox = tuple[float, float, float, float]
@@ -66,9 +67,14 @@ class Line:
     def height(self) -> float:
         return self.bbox[3] - self.bbox[1]
 
-    @property
+    @cached_property
     def plain_text(self) -> str:
-        """The text without superscript spans (footnote calls removed)."""
+        """The text without superscript spans (footnote calls removed).
+
+        Cached on the line (the extractors ask for it some 50,000 times per report); the
+        cache lives in the instance dict, so it takes no part in equality, hash or repr,
+        and `dataclasses.replace` builds a line that computes its own.
+        """
         if not self.spans:
             return self.text
         return " ".join(_join_spans([s for s in self.spans if not s.superscript]).split())
@@ -156,9 +162,12 @@ class Document:
                 if not body_only or line.is_body:
                     yield line
 
-    @property
+    @cached_property
     def body_size(self) -> float:
-        """The most common font size of body text, weighted by characters."""
+        """The most common font size of body text, weighted by characters.
+
+        Cached: it walks every line of the report and several extractors need it.
+        """
         return _body_size(self)
 
 
