@@ -141,18 +141,22 @@ def _pdfium_outline(pdf) -> tuple[OutlineEntry, ...]:
     return tuple(entries)
 
 
-def _pdfium_page(pdf, index: int) -> RawPage:
+def _pdfium_page(pdf, index: int, with_drawings: bool = True) -> RawPage:
+    """One page read with pdfium; `with_drawings=False` skips the rules and images (the
+    table extractor re-reads a page's glyphs only: it has the rules from the layout)."""
     import pypdfium2.raw as raw
 
     page = pdf[index]
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
-        glyphs = _pdfium_glyphs(raw, textpage.raw, height)
-        textpage.close()
+        try:
+            glyphs = _pdfium_glyphs(raw, textpage.raw, height)
+        finally:
+            textpage.close()
         rules: list[Rule] = []
         images = 0
-        for kind, obj in _pdfium_drawings(raw, page.raw):
+        for kind, obj in _pdfium_drawings(raw, page.raw) if with_drawings else ():
             if kind == raw.FPDF_PAGEOBJ_IMAGE:
                 images += 1
                 continue

@@ -90,9 +90,11 @@ class _Glyphs:
         if self.doc.backend == "pdfium":
             import pypdfium2 as pdfium
 
+            from extractors.pdf_backends import _pdfium_page
+
             if self.pdf is None:
                 self.pdf = pdfium.PdfDocument(self.doc.path)
-            return glyph_chars(_pdfium_glyphs_of(self.pdf, n - 1))
+            return glyph_chars(_pdfium_page(self.pdf, n - 1, with_drawings=False).glyphs)
         import pdfplumber
 
         if self.pdf is None:
@@ -103,25 +105,6 @@ class _Glyphs:
         if self.pdf is not None:
             self.pdf.close()
             self.pdf = None
-
-
-def _pdfium_glyphs_of(pdf, index: int) -> list:
-    """The glyphs of one page as the layout backend reads them, without its walk over the
-    page's drawings: the rules come from the layout model (a sixth of the reading time)."""
-    import pypdfium2.raw as raw
-
-    from extractors.pdf_backends import _pdfium_glyphs
-
-    page = pdf[index]
-    try:
-        height = page.get_size()[1]
-        textpage = page.get_textpage()
-        try:
-            return _pdfium_glyphs(raw, textpage.raw, height)
-        finally:
-            textpage.close()
-    finally:
-        page.close()
 
 
 def captions_below(doc: Document, body: float, captions: list[Caption], found) -> bool:
