@@ -1,6 +1,7 @@
 """The `suivi` command line: a thin layer over the functions of `pipeline`."""
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -95,11 +96,13 @@ def ingest(paths: tuple[str, ...], db_path: str, jobs: int, backend: str, quiet:
     except FileNotFoundError as exc:
         _fail(str(exc), 2)
     overrides = load_manifest_for(paths)
-    show = not quiet and sys.stderr.isatty()
-    with click.progressbar(length=total, label="ingesting", file=sys.stderr,
-                           show_pos=True, item_show_func=lambda p: p and p.rsplit("/", 1)[-1]) as bar:
+    # A bar only on a terminal: in a log or a pipe, one line per failure and the summary.
+    progress = (click.progressbar(length=total, label="ingesting", file=sys.stderr, show_pos=True,
+                                  item_show_func=lambda p: p and p.rsplit("/", 1)[-1])
+                if not quiet and sys.stderr.isatty() else contextlib.nullcontext())
+    with progress as bar:
         def tick(path: str) -> None:
-            if show:
+            if bar is not None:
                 bar.update(1, path)
 
         try:

@@ -51,3 +51,18 @@ def test_extract_cli_names_the_file_on_bad_input(tmp_path):
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert str(bad) in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_ingest_cli_in_a_pipe_prints_one_line_per_failure_and_the_summary(classic, tmp_path):
+    path, _ = classic
+    bad = tmp_path / "in" / "casse.pdf"
+    bad.parent.mkdir()
+    bad.write_bytes(b"%PDF-1.4 truncated")
+    (tmp_path / "in" / "classic.pdf").write_bytes(path.read_bytes())
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", str(bad.parent),
+                           "--db", str(tmp_path / "r.db")], capture_output=True, text=True)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 2, lines  # no progress bar label when stderr is not a terminal
+    assert lines[0].startswith("failed: ") and "casse.pdf" in lines[0]
+    assert lines[1].startswith("ingested 1, skipped 0 unchanged, failed 1")
