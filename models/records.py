@@ -53,7 +53,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Recommendation:
-    number: int | str
+    number: int | str | None  # None: an unnumbered recommendation ("we recommend that…")
     text: str | None
     summary_text: str | None
     owner: str | None
@@ -68,6 +68,10 @@ class Recommendation:
     priority: str | None = None
     deadline: str | None = None
     method: str = "reconciled"  # summary_table | body | reconciled
+    # Where numbering restarts (per chapter or audited body, as in annual reports): the
+    # chapter or body as printed; `number` is unique only within its group.
+    group: str | None = None
+    ordinal: int | None = None  # reading order among the unnumbered ones (number None)
 
     def to_contract(self) -> dict:
         return {
@@ -80,6 +84,36 @@ class Recommendation:
             "summary_page": self.summary_page,
             "theme": self.theme,
             "section_number": self.section_number,
+            "group": self.group,
+        }
+
+
+@dataclass(frozen=True)
+class EarlierRecommendation:
+    """A recommendation of an earlier report that this report reprints with a status
+    (a follow-up table with X marks, a « suivi des recommandations » chapter). It is not
+    this report's own: in the database it becomes a status observation, assessed by this
+    report, on the earlier report's recommendation (or on a stub for the cited report)."""
+
+    number: str | None  # as printed in the follow-up table
+    text: str | None
+    owner: str | None
+    page: int  # where this report prints it
+    status: str  # normalised code, one of extractors.patterns.statuses.STATUSES
+    status_term: str  # the status as printed (column header of the X mark, or the cell)
+    cites: str | None = None  # the earlier report as printed, when the table names it
+    group: str | None = None  # audited body or chapter the table belongs to
+    bbox: BBox | None = None
+
+    def to_contract(self) -> dict:
+        return {
+            "number": self.number,
+            "text": self.text,
+            "owner": self.owner,
+            "page": self.page,
+            "status": self.status,
+            "status_term": self.status_term,
+            "cites": self.cites,
         }
 
 
@@ -162,12 +196,14 @@ class Extraction:
     glossary: tuple[GlossaryEntry, ...] = ()
     owner_refs: tuple[OwnerRef, ...] = ()
     problems: tuple[Problem, ...] = ()
+    earlier_recommendations: tuple[EarlierRecommendation, ...] = ()
 
     def to_contract(self) -> dict:
         return {
             "report": self.report.to_contract(),
             "sections": [s.to_contract() for s in self.sections],
             "recommendations": [r.to_contract() for r in self.recommendations],
+            "earlier_recommendations": [e.to_contract() for e in self.earlier_recommendations],
             "footnotes": [f.to_contract() for f in self.footnotes],
             "tables": [t.to_contract() for t in self.tables],
         }
