@@ -24,7 +24,11 @@ def test_extract_cli_prints_contract_one(classic):
     out = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(path)],
                          capture_output=True, text=True, check=True).stdout
     data = json.loads(out)
-    assert set(data) == {"report", "sections", "recommendations", "footnotes", "tables"}
+    assert set(data) == {"report", "sections", "recommendations", "earlier_recommendations",
+                         "footnotes", "tables"}
+    assert set(data["recommendations"][0]) >= {"number", "text", "summary_text", "owner", "owners",
+                                               "page", "summary_page", "theme", "section_number", "group"}
+    assert data["earlier_recommendations"] == []
     assert data["report"]["page_count"] == truth.page_count
     assert [r["number"] for r in data["recommendations"]] == [r.number for r in truth.recommendations]
     assert [(s["number"], s["page"]) for s in data["sections"]] == [(s.number, s.page) for s in truth.sections]
