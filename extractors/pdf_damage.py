@@ -69,11 +69,15 @@ def _xref_problems(data: bytes) -> list[str]:
     head = data[offset:offset + 64]
     at = offset + len(head) - len(head.lstrip())
     if not data.startswith(b"xref", at):
+        if not re.search(rb"/Type\s*/XRef", data[at:at + 1024].split(b"stream", 1)[0]):
+            return [f"the cross-reference table is damaged (startxref points at byte {offset}, "
+                    "an object that is not one)"]
         return []  # a cross-reference stream: its stream is checked with the others
     wrong = _wrong_entries(data, at + 4)
     if wrong:
-        return [f"the cross-reference table is damaged ({wrong} entr{'y does' if wrong == 1 else 'ies do'} "
-                "not point at their object)"]
+        which = "1 entry does not point at its object" if wrong == 1 else \
+            f"{wrong} entries do not point at their objects"
+        return [f"the cross-reference table is damaged ({which})"]
     return []
 
 
