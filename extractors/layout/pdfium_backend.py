@@ -97,6 +97,11 @@ def _pdfium_page(pdf, index: int, with_drawings: bool = True) -> RawPage:
             glyphs = _pdfium_glyphs(raw, textpage.raw, height)
         finally:
             textpage.close()
+        turn = _display_matrix(raw, page, width, height)
+        if turn is not None:
+            glyphs = [g._replace(**dict(zip(("x0", "top", "x1", "bottom"),
+                                            _to_display(turn, g.x0, height - g.top, g.x1, height - g.bottom))))
+                      if g.text != " " else g for g in glyphs]
         rules: list[Rule] = []
         images = 0
         for kind, obj in _pdfium_drawings(raw, page.raw) if with_drawings else ():
@@ -104,10 +109,49 @@ def _pdfium_page(pdf, index: int, with_drawings: bool = True) -> RawPage:
                 images += 1
                 continue
             left, bottom, right, top = _pdfium_bounds(raw, obj)
-            rules.append(Rule((left, height - top, right, height - bottom)))
+            if turn is not None:
+                rules.append(Rule(_to_display(turn, left, top, right, bottom)))
+            else:
+                rules.append(Rule((left, height - top, right, height - bottom)))
         return RawPage(index + 1, width, height, glyphs, rules, images)
     finally:
         page.close()
+
+
+def _display_matrix(raw, page, width: float, height: float) -> tuple[float, ...] | None:
+    """The affine map from PDF user space to the page as displayed (top-left origin), or
+    None when it is the plain flip `height - y`.
+
+    pdfium gives character boxes in user space; a page turned by /Rotate (a landscape
+    table printed sideways: pdfplumber tests issue 1054, 270 degrees, senate expenditures,
+    90) or whose crop box does not start at 0,0 would otherwise read one letter per line.
+    pdfium's own page-to-device map, sampled at three points, gives the transform.
+    """
+    crop = page.get_cropbox()
+    if page.get_rotation() == 0 and abs(crop[0]) < 0.01 and abs(crop[1]) < 0.01:
+        return None
+    scale = 64  # device coordinates are integers: sample at 1/64 pt
+    size_x, size_y = int(round(width * scale)), int(round(height * scale))
+    dx, dy = ctypes.c_int(), ctypes.c_int()
+
+    def device(x: float, y: float) -> tuple[float, float]:
+        raw.FPDF_PageToDevice(page.raw, 0, 0, size_x, size_y, 0, x, y, dx, dy)
+        return dx.value / scale, dy.value / scale
+
+    ox, oy = device(0.0, 0.0)
+    ax, ay = device(1000.0, 0.0)
+    bx, by = device(0.0, 1000.0)
+    return ((ax - ox) / 1000, (ay - oy) / 1000, (bx - ox) / 1000, (by - oy) / 1000, ox, oy)
+
+
+def _to_display(m: tuple[float, ...], left: float, top: float, right: float, bottom: float) -> tuple[float, ...]:
+    """A user-space box (left, top, right, bottom; y up) as a display box x0, top, x1, bottom."""
+    a, b, c, d, e, f = m
+    xs, ys = [], []
+    for x, y in ((left, top), (right, bottom)):
+        xs.append(a * x + c * y + e)
+        ys.append(b * x + d * y + f)
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _pdfium_drawings(raw, parent, level: int = 0, in_form: bool = False) -> Iterator[tuple[int, object]]:
