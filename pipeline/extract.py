@@ -15,7 +15,7 @@ from extractors.footnotes import extract_footnotes
 from extractors.glossary import extract_glossary
 from extractors.layout import read_document
 from extractors.metadata import extract_metadata
-from extractors.owners import canonical_owner
+from extractors.recommendations.owners import canonical_owner
 from extractors.recommendations import extract_recommendations
 from extractors.sections import extract_sections
 from extractors.tables import extract_tables

@@ -7,7 +7,7 @@ under one lead-in "… recommande au Ministre chargé de la Santé :" and a case
 page break (pp. 90-91); la Poste 2016 prints unnumbered bullets in the chapters and numbers
 them only in its "Récapitulatif des recommandations", under addressee headings (p. 140).
 
-This module reads such lists into `ListItem`s; `rec_list_reconcile` turns them into records.
+This module reads such lists into `ListItem`s; `list_records` turns them into records.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from typing import Iterator, Sequence
 
 import regex as re
 
-from extractors.patterns.rec_lists import (BULLET_ITEM, ITEM_OWNER, LEAD_IN, LEAD_IN_OWNER, LIST_HEADING,
-                                           NUMBERED_ITEM, OWNER_HEADING, OWNER_PREFIX, OWNER_SEPARATOR)
-from extractors.patterns.recommendations import LIST_TITLE, STATEMENT
+from extractors.recommendations.conventions import matches
+from extractors.recommendations.list_patterns import LEAD_IN_OWNER, OWNER_PREFIX, OWNER_SEPARATOR
+from extractors.recommendations.patterns import LIST_TITLE, STATEMENT
 from models.document import BBox, Document, Line, Page
 
 MAX_PREAMBLE = 8  # title lines allowed between a lead-in and its first item (OFNAC: a 4-line case title)
@@ -138,7 +138,7 @@ def _split_outside(text: str) -> list[str]:
 
 
 def _owner_of_heading(text: str) -> str | None:
-    m = OWNER_HEADING.match(text)
+    m = matches("owner-heading", text)
     return OWNER_PREFIX.sub("", m.group("owner")).strip() if m else None
 
 
@@ -159,7 +159,7 @@ def _lead_in_at(rows: list[Row], i: int) -> str | None:
     text = join_text(parts)
     if STATEMENT.match(text):
         return None  # "Recommandation n° 1 : La Cour demande au :" is a labelled statement
-    return text if LEAD_IN.search(text) else None
+    return text if matches("list-lead-in", text) else None
 
 
 def find_lists(doc: Document) -> list[ItemList]:
@@ -172,7 +172,7 @@ def find_lists(doc: Document) -> list[ItemList]:
         row = rows[i]
         summary = bool(LIST_TITLE.match(row.text)) and _is_title(row, body_size)
         lead = None
-        if summary or (_is_title(row, body_size) and LIST_HEADING.match(row.text)):
+        if summary or (_is_title(row, body_size) and matches("list-heading", row.text)):
             lead = row.text
         else:
             lead = _lead_in_at(rows, i)
@@ -200,16 +200,16 @@ def _items(rows: list[Row], j: int, lead: str, starts: tuple[int, ...], body_siz
     k = j
     # preamble: titles (a case title, an addressee heading) before the first item
     while k < len(rows) and k - j < MAX_PREAMBLE and _is_title(rows[k], body_size) \
-            and not NUMBERED_ITEM.match(rows[k].text) and not BULLET_ITEM.match(rows[k].text):
+            and not matches("list-item", rows[k].text) and not matches("list-bullet", rows[k].text):
         title, n = _title_block(rows, k, body_size)
         heading = _owner_of_heading(title) if summary else heading
         k += n
     if k >= len(rows):
         return [], j
     first = rows[k]
-    m = NUMBERED_ITEM.match(first.text)
+    m = matches("list-item", first.text)
     numbered = bool(m and int(m.group("num")) in starts)
-    if not numbered and not (BULLET_ITEM.match(first.text) and not summary and "recommand" in lead.lower()):
+    if not numbered and not (matches("list-bullet", first.text) and not summary and "recommand" in lead.lower()):
         return [], j
     item_x = first.x0
     expected = int(m.group("num")) if numbered else None
@@ -225,10 +225,10 @@ def _items(rows: list[Row], j: int, lead: str, starts: tuple[int, ...], body_siz
         row = rows[k]
         prev = current[-1] if current else rows[k - 1]
         new_page = row.page != prev.page
-        m = NUMBERED_ITEM.match(row.text)
+        m = matches("list-item", row.text)
         is_next = (m is not None and numbered and int(m.group("num")) == expected
                    and (abs(row.x0 - item_x) < 8 or new_page or not current))
-        is_bullet = (not numbered and BULLET_ITEM.match(row.text) is not None
+        is_bullet = (not numbered and matches("list-bullet", row.text) is not None
                      and (abs(row.x0 - item_x) < 8 or new_page))
         gap = row.top - prev.bottom if not new_page else 0.0
         if (is_next or is_bullet) and gap < 3.0 * row.height:
@@ -261,7 +261,7 @@ def _title_block(rows: list[Row], k: int, body_size: float) -> tuple[str, int]:
     n = 1
     while (k + n < len(rows) and _is_title(rows[k + n], body_size) and rows[k + n].page == rows[k].page
            and rows[k + n].top - rows[k + n - 1].bottom < 0.8 * rows[k].height
-           and not NUMBERED_ITEM.match(rows[k + n].text) and not rows[k + n - 1].text.rstrip().endswith(":")):
+           and not matches("list-item", rows[k + n].text) and not rows[k + n - 1].text.rstrip().endswith(":")):
         n += 1
     return join_text([r.text for r in rows[k:k + n]]), n
 
@@ -274,7 +274,7 @@ def _continues(row: Row, current: list[Row], item_x: float, new_page: bool, body
     if _is_title(row, body_size) and not prev.bold:
         return False
     if new_page:
-        return row.x0 > item_x - 12 and not NUMBERED_ITEM.match(row.text)
+        return row.x0 > item_x - 12 and not matches("list-item", row.text)
     gap = row.top - prev.bottom
     if gap > 1.0 * row.height or row.top < prev.top:
         return False
@@ -286,16 +286,16 @@ def _continues(row: Row, current: list[Row], item_x: float, new_page: bool, body
 def _item(rows: list[Row], numbered: bool, lead_owner: str | None, heading_owner: str | None) -> ListItem:
     first = rows[0]
     if numbered:
-        m = NUMBERED_ITEM.match(first.text)
+        m = matches("list-item", first.text)
         label = first.text[: m.start("text")].strip()
         number: int | None = int(m.group("num"))
         head = m.group("text")
     else:
-        m = BULLET_ITEM.match(first.text)
+        m = matches("list-bullet", first.text)
         label, number, head = m.group("bullet"), None, m.group("text")
     text = join_text([head] + [r.text for r in rows[1:]])
     owner = None
-    mo = ITEM_OWNER.match(text)
+    mo = matches("item-owner", text)
     if mo:
         owner, text = mo.group("owner").strip(), mo.group("text")
     owner = owner or heading_owner or lead_owner

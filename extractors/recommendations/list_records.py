@@ -1,4 +1,4 @@
-"""Recommendation records from the lists of `rec_lists`: body lists met with the summary list.
+"""Recommendation records from the lists of `lists`: body lists met with the summary list.
 
 Why: a report that prints its recommendations as lists states each one twice at most, in a
 chapter (the page users cite) and in a final "Récapitulatif" (its number, its addressee
@@ -15,7 +15,7 @@ import regex as re
 from rapidfuzz.fuzz import ratio
 
 from extractors.locate import numbered_section_at, section_index_at
-from extractors.rec_lists import ItemList, ListItem, find_lists
+from extractors.recommendations.lists import ItemList, ListItem, find_lists
 from models.document import Document
 from models.records import Problem, Recommendation, Section
 

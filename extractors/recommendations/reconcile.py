@@ -13,10 +13,10 @@ import regex as re
 from rapidfuzz.fuzz import ratio
 
 from extractors.locate import numbered_section_at, section_index_at
-from extractors.owners import owners_from_text, split_owners
-from extractors.rec_body import BodyStatement, find_numbered_list, find_statements
-from extractors.rec_list_records import recommendations_from_lists
-from extractors.rec_summary import SummaryRow, find_summary_list, find_summary_table
+from extractors.recommendations.owners import owners_from_text, split_owners
+from extractors.recommendations.body import BodyStatement, find_numbered_list, find_statements
+from extractors.recommendations.list_records import recommendations_from_lists
+from extractors.recommendations.summary import SummaryRow, find_summary_list, find_summary_table
 from models.document import Document
 from models.records import GlossaryEntry, Problem, Recommendation, Section
 

@@ -17,11 +17,11 @@ from typing import Sequence
 
 import regex as re
 
-from extractors.patterns.recommendations import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL, NUMBER_LEAD,
+from extractors.recommendations.patterns import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL, NUMBER_LEAD,
                                                  PLAIN_ITEM, TRAILING_OWNER,
                                                  STATEMENT)
 from extractors.patterns.headings import PART as HEADING_PART
-from extractors.rec_body import _TAGS, _join, _number, _page_lines
+from extractors.recommendations.body import _TAGS, _join, _number, _page_lines
 from models.document import BBox, Document, Line, Page
 
 # A number printed at the start of the text cell when the table has no number column.

@@ -1,0 +1,12 @@
+"""Recommendations of a report, however the audit body prints them.
+
+Why one package: each way of printing a recommendation (a body label, a summary table, a
+summary list, an English numbered list…) has its own finder module and its conventions in a
+declarative registry (`conventions.py`); `reconcile.py` combines what they find into one
+record per recommendation. Callers import only `extract_recommendations`.
+"""
+from __future__ import annotations
+
+from extractors.recommendations.reconcile import extract_recommendations
+
+__all__ = ["extract_recommendations"]
