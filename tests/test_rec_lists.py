@@ -33,11 +33,12 @@ def _fold(s):
 
 
 def _key(r):
-    return (r.number, r.group, r.page, r.summary_page, r.section_number, _fold(r.text), _fold(r.summary_text),
+    return (r.number, r.group, r.page, r.summary_page, r.section_number, r.theme, _fold(r.text), _fold(r.summary_text),
             _fold(r.owner), tuple(_fold(o) for o in r.owners))
 
 
-@pytest.mark.parametrize("name", ["lead-in-list", "restart-per-chapter", "summary-list-end", "followup-x-table"])
+@pytest.mark.parametrize("name", ["lead-in-list", "restart-per-chapter", "summary-list-end", "followup-x-table",
+                                  "closing-list-themes"])
 def test_list_convention_matches_truth(built, name):
     res, ext = built(name)
     assert [_key(r) for r in ext.recommendations if r.number is not None] == [_key(t) for t in res.recommendations]
@@ -93,6 +94,22 @@ def test_followup_x_table_gives_earlier_recommendations_not_own(built):
     assert [e.to_contract() for e in ext.earlier_recommendations] == \
         [e.to_contract() for e in res.earlier_recommendations]
     assert ext.earlier_recommendations[0].cites == "La Poste : un service public face à un défi sans précédent"
+
+
+def test_closing_list_under_themes_with_owner_parentheses(built):
+    res, ext = built("closing-list-themes")
+    got = [(r.number, r.theme, r.owners, r.text[:25]) for r in ext.recommendations]
+    assert got == [
+        (1, "Fixer des objectifs stratégiques clairs",
+         ("ministre chargé de l’économie", "Caisse des dépôts et consignations", "Bpifrance"),
+         "articuler les doctrines d"),
+        (2, "Fixer des objectifs stratégiques clairs",
+         ("ministre chargé de l’économie", "Caisse des dépôts et consignations", "Bpifrance"),
+         "choisir des niveaux cible"),
+        (3, "Limiter les interventions en capital au strict nécessaire", ("ministre chargé de l’économie", "Bpifrance"),
+         "redistribuer les particip"),
+        (4, "Limiter les interventions en capital au strict nécessaire", ("Caisse des dépôts et consignations",),
+         "établir et rendre publiqu")]
 
 
 @pytest.mark.parametrize("printed, owners", [

@@ -98,6 +98,12 @@ REGISTRY: tuple[Convention, ...] = (
          "Le tableau suivant présente les effectifs :"),
         "Cour des comptes 2017 (haut débit) p. 82; OFNAC 2023 p. 90", anywhere=True),
     Convention(
+        "lead-in-owner", "lead-in-owner", L.LEAD_IN_OWNER,
+        ("L’Office recommande au Ministre chargé de la Santé :", "La Cour recommande au Délégué général de :",
+         "L’Office recommande au Gouvernement d’examiner la possibilité :"),
+        ("la Cour formule les recommandations suivantes :", "La Cour recommande :"),
+        "OFNAC 2023 p. 90, OFNAC 2021 p. 93", anywhere=True),
+    Convention(
         "list-heading", "list-heading", L.LIST_HEADING,
         ("IV. Les recommandations de la Cour", "Recommandations", "____RECOMMANDATIONS____"),
         ("Les recommandations de la Cour ont été suivies d'effet", "Liste des personnes rencontrées",
@@ -116,8 +122,9 @@ REGISTRY: tuple[Convention, ...] = (
         "OFNAC 2023 p. 90; la Poste 2016 p. 136"),
     Convention(
         "item-owner-parenthesis", "item-owner", L.ITEM_OWNER,
-        ("(État) : compléter et actualiser", "(Arcep, État, collectivités territoriales) : traiter"),
-        ("(2030) et au-delà", "compléter (État) : et"),
+        ("(État) : compléter et actualiser", "(Arcep, État, collectivités territoriales) : traiter",
+         "(ministre chargé de l’économie, Bpifrance) articuler les doctrines"),
+        ("(2030) et au-delà", "compléter (État) : et", "(voir ci-dessous) Le rapport"),
         "Cour des comptes 2017 (haut débit) p. 82"),
     Convention(
         "owner-heading", "owner-heading", L.OWNER_HEADING,

@@ -29,7 +29,8 @@ LEAD_IN_OWNER = re.compile(
     r"""
     \b(?:recommande|recommandent|préconise|préconisent)\s+
     (?:aux?|à\s+la|à\s+l['’]|à\s+l[ea]s?)\s*             # "au", "aux", "à la", "à l'"
-    (?P<owner>[^:]{2,200}?)                              # the addressee as printed
+    (?P<owner>[^:]{2,200}?)                              # the addressee as printed, up to
+    (?:\s+(?:de|d['’])\s*(?:\p{Ll}+(?:er|ir|re|oir)\b[^:]*)?)?   # "de :" or "d'examiner la possibilité :"
     \s*:\s*$
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -65,7 +66,11 @@ BULLET_ITEM = re.compile(r"^\s*(?P<bullet>[•●▪■◦➢✔►–—-]|\p{C
 
 # An addressee given in parentheses before a colon at the start of an item:
 # "(État, collectivités territoriales) : renforcer …" (Cour des comptes 2017, p. 82).
-ITEM_OWNER = re.compile(r"^\((?P<owner>(?:[^()]|\([^()]*\)){1,200})\)\s*[:：–—-]\s*(?P<text>\S.*)$")
+# Without a colon the wording opens in lower case: "(ministre chargé de l'économie, Bpifrance)
+# articuler les doctrines …" (Cour des comptes 2017, L'État actionnaire). The parenthesis names
+# someone: "(2030)" is no addressee.
+ITEM_OWNER = re.compile(
+    r"^\((?=[^()]*\p{L}{2})(?P<owner>(?:[^()]|\([^()]*\)){1,200})\)\s*(?:[:：–—-]\s*(?P<text>\S.*)|(?P<text>\p{Ll}.*))$")
 
 # An addressee heading inside a summary list: "Recommandations à l'État :", "Recommandations aux
 # actionnaires (État et Caisse des dépôts et consignations) et à La Poste :" (la Poste 2016 p. 140).

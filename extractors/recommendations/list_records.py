@@ -59,7 +59,7 @@ def _record(it: ListItem, summary: ListItem | None, group: str | None, section_n
     return Recommendation(
         number=number, text=it.text, summary_text=summary.text if summary else None, owner=owner,
         owners=owners, page=it.page, summary_page=summary.page if summary else None,
-        theme=summary.heading if summary else None, section_number=section_number, bbox=it.bbox,
+        theme=(summary.theme if summary else None) or it.theme, section_number=section_number, bbox=it.bbox,
         summary_bbox=summary.bbox if summary else None, label=it.label if it.number is not None else None,
         method="reconciled" if summary else "body", group=group, ordinal=ordinal if number is None else None)
 
@@ -104,7 +104,7 @@ def recommendations_from_lists(doc: Document, sections: Sequence[Section] = ()
                                     f"(page {it.page}) but no statement was found in the body", it.page,
                                     str(it.number)))
             recs.append(Recommendation(number=it.number, text=None, summary_text=it.text, owner=it.owner,
-                                       owners=it.owners, page=None, summary_page=it.page, theme=it.heading,
+                                       owners=it.owners, page=None, summary_page=it.page, theme=it.theme,
                                        summary_bbox=it.bbox, label=it.label, method="summary_table"))
     if not restart:
         recs.sort(key=lambda r: r.number)

@@ -17,7 +17,7 @@ from typing import Iterator, Sequence
 import regex as re
 
 from extractors.recommendations.conventions import matches
-from extractors.recommendations.list_patterns import LEAD_IN_OWNER, OWNER_PREFIX, OWNER_SEPARATOR
+from extractors.recommendations.list_patterns import OWNER_PREFIX, OWNER_SEPARATOR
 from extractors.recommendations.patterns import LIST_TITLE, STATEMENT
 from models.document import BBox, Document, Line, Page
 
@@ -61,7 +61,8 @@ class ListItem:
     owners: tuple[str, ...]
     page: int
     bbox: BBox
-    heading: str | None = None  # the addressee heading or theme above the item in a summary
+    heading: str | None = None  # the addressee heading above the item in a summary
+    theme: str | None = None  # a title grouping the items after it (a case, a theme)
 
 
 @dataclass(frozen=True)
@@ -194,15 +195,16 @@ def find_lists(doc: Document) -> list[ItemList]:
 def _items(rows: list[Row], j: int, lead: str, starts: tuple[int, ...], body_size: float,
            summary: bool) -> tuple[list[ListItem], int]:
     """Items after a lead-in or title; returns them and the index of the first row after."""
-    m = LEAD_IN_OWNER.search(lead)
+    m = matches("lead-in-owner", lead)
     lead_owner = m.group("owner").strip() if m else None
-    heading = None
+    heading = theme = None
     k = j
     # preamble: titles (a case title, an addressee heading) before the first item
     while k < len(rows) and k - j < MAX_PREAMBLE and _is_title(rows[k], body_size) \
             and not matches("list-item", rows[k].text) and not matches("list-bullet", rows[k].text):
         title, n = _title_block(rows, k, body_size)
-        heading = _owner_of_heading(title) if summary else heading
+        owner = _owner_of_heading(title) if summary else None
+        heading, theme = (owner, theme) if owner else (heading, title)
         k += n
     if k >= len(rows):
         return [], j
@@ -219,7 +221,7 @@ def _items(rows: list[Row], j: int, lead: str, starts: tuple[int, ...], body_siz
 
     def flush():
         if current:
-            items.append(_item(current, numbered, lead_owner, heading_owner))
+            items.append(_item(current, numbered, lead_owner, heading_owner, theme))
 
     while k < len(rows):
         row = rows[k]
@@ -239,12 +241,15 @@ def _items(rows: list[Row], j: int, lead: str, starts: tuple[int, ...], body_siz
             expected = expected + 1 if numbered else None
             k += 1
             continue
-        if summary and _is_title(row, body_size):
+        if _is_title(row, body_size) and not matches("list-item", row.text):
             title, n = _title_block(rows, k, body_size)
-            owner = _owner_of_heading(title)
-            if owner is not None:  # the next addressee heading of the summary
+            owner = _owner_of_heading(title) if summary else None
+            nxt = matches("list-item", rows[k + n].text) if k + n < len(rows) else None
+            if owner is not None or (numbered and nxt and int(nxt.group("num")) == expected):
+                # an addressee heading of the summary, or a theme title inside the list
                 flush()
-                current, heading_owner = [], owner
+                current = []
+                heading_owner, theme = (owner, theme) if owner else (heading_owner, title)
                 k += n
                 continue
         if current and _continues(row, current, item_x, new_page, body_size):
@@ -283,7 +288,8 @@ def _continues(row: Row, current: list[Row], item_x: float, new_page: bool, body
     return abs(row.x0 - item_x) <= 3 and not prev.text.rstrip().endswith((".", ";", ":"))
 
 
-def _item(rows: list[Row], numbered: bool, lead_owner: str | None, heading_owner: str | None) -> ListItem:
+def _item(rows: list[Row], numbered: bool, lead_owner: str | None, heading_owner: str | None,
+          theme: str | None) -> ListItem:
     first = rows[0]
     if numbered:
         m = matches("list-item", first.text)
@@ -302,7 +308,7 @@ def _item(rows: list[Row], numbered: bool, lead_owner: str | None, heading_owner
     same = [r for r in rows if r.page == first.page]
     bbox = (min(r.x0 for r in same), first.top, max(r.bbox[2] for r in same), max(r.bottom for r in same))
     return ListItem(number, label, text, owner, split_owners(owner) if owner else (), first.page, bbox,
-                    heading_owner)
+                    heading_owner, theme)
 
 
 def iter_items(lists: Sequence[ItemList], summary: bool) -> Iterator[tuple[ItemList, ListItem]]:
