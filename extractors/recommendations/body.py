@@ -12,7 +12,7 @@ from typing import Sequence
 
 import regex as re
 
-from extractors.patterns.recommendations import (EN_ITEM, EN_LEAD_IN, EN_REC_HEADING, SHORT_STATEMENT,
+from extractors.recommendations.patterns import (EN_ITEM, EN_LEAD_IN, EN_REC_HEADING, SHORT_STATEMENT,
                                                  STATEMENT)
 from models.document import BBox, Document, Line, Page
 
