@@ -216,3 +216,59 @@ def test_reworded_report_links_with_the_right_kinds(db, nlp):
     rest = found - {(f"{b}:r1", f"{a}:r1", "similar"), (f"{b}:r2", f"{a}:r2", "similar"),
                     (f"{b}:r3", f"{a}:r3", "repeats")}
     assert {(f, t) for f, t, _ in rest} == {(f"{b}:r4", f"{a}:r4")}
+
+
+# --- end to end: two generated PDFs, a report and its follow-up with an X-mark table -------
+
+def _earlier_pdf_spec():
+    """The 2010 report the follow-up-x-table fixture reprints: its four recommendations in
+    boxes, with the addressee in the label."""
+    from tests.fixtures.examples import text
+    from tests.fixtures.list_conventions import EARLIER as REPRINTED
+    from tests.fixtures.specs import Cover, Heading, Layout, Paragraph, Part, RecommendationBox, Report
+
+    blocks = [Part("INTRODUCTION"), Paragraph(text(0, 3)), Heading("Un service public face à un défi", 1),
+              Paragraph(text(1, 4))]
+    blocks += [RecommendationBox(n, t, owner, "boxed", "Recommandation n°{n} ({owner}) :")
+               for n, t, owner, _ in REPRINTED]
+    cover = Cover("La Poste : un service public face à un défi sans précédent", ("Cour des comptes",),
+                  ("Rapport public thématique",), "Juillet 2010")
+    return Report(cover, tuple(blocks)), Layout()
+
+
+@pytest.fixture(scope="module")
+def pdf_pair(tmp_path_factory):
+    from tests.fixtures.builder import build_pdf
+    from tests.fixtures.list_conventions import list_convention
+
+    out = tmp_path_factory.mktemp("followup")
+    earlier = build_pdf(*_earlier_pdf_spec(), out / "ccomptes-2010-la-poste.pdf").path
+    follow = build_pdf(*list_convention("followup-x-table"), out / "ccomptes-2019-suivi-la-poste.pdf").path
+    return earlier, follow
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("order", ["earlier first", "follow-up first"])
+def test_ingest_followup_pdf_pair_in_either_order(pdf_pair, tmp_path, order):
+    from pipeline.ingest import ingest as ingest_files
+    from tests.fixtures.list_conventions import EARLIER as REPRINTED
+
+    earlier, follow = pdf_pair
+    db_path = str(tmp_path / "pair.db")
+    for path in ((earlier, follow) if order == "earlier first" else (follow, earlier)):
+        result = ingest_files([str(path)], db_path)
+        assert result.failed == [] and len(result.ingested) == 1
+    database = open_db(db_path)
+    try:
+        got = {(r["recommendation_id"], r["status"], r["source_term"], r["assessed_by_report_id"])
+               for r in database["statuses"].rows}
+        terms = ("Réalisée", "En cours", "Non réalisée")
+        codes = ("implemented", "in_progress", "not_implemented")
+        assert got == {(f"ccomptes-2010-la-poste:r{n}", codes[k], terms[k], "ccomptes-2019-suivi-la-poste")
+                       for n, _, _, k in REPRINTED}
+        assert database.execute("SELECT COUNT(*) FROM reports WHERE status = 'stub'").fetchone()[0] == 0
+        hist = {r["recommendation_id"]: r["latest_status"] for r in database.query(
+            "SELECT * FROM recommendation_history WHERE report_id = 'ccomptes-2010-la-poste'")}
+        assert hist == {f"ccomptes-2010-la-poste:r{n}": codes[k] for n, _, _, k in REPRINTED}
+    finally:
+        database.conn.close()
