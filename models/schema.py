@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 2: report ids, duplicates, pending links; 3: earlier_recommendations, link kinds
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 BBOX = {"x0": float, "top": float, "x1": float, "bottom": float}
@@ -59,6 +59,16 @@ TABLES: dict[str, dict] = {
                  "deadline": str, "method": str, **BBOX},
         pk="id",
         foreign_keys=[("report_id", "reports", "id")],
+    ),
+    # Recommendations of earlier reports that a follow-up report reprints with a status
+    # (contract 1 `earlier_recommendations`); `recommendation_id` is the recommendation
+    # they were matched to: the earlier report's own, or a stub's (pipeline.earlier).
+    "earlier_recommendations": dict(
+        columns={"id": str, "report_id": str, "position": int, "number": str, "text": str,
+                 "owner": str, "page": int, "status": str, "status_term": str, "cites": str,
+                 "group_name": str, "recommendation_id": str, **BBOX},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id"), ("recommendation_id", "recommendations", "id")],
     ),
     "owners": dict(
         columns={"id": str, "label": str, "acronym": str, "parent": str},
@@ -120,13 +130,14 @@ INDEXES = [
     ("report_tables", ["report_id"]), ("glossary", ["report_id"]), ("recommendations", ["report_id"]),
     ("recommendation_owners", ["recommendation_id"]), ("recommendation_owners", ["owner_id"]),
     ("recommendation_owners", ["report_id"]), ("quality", ["report_id"]),
-    ("statuses", ["recommendation_id"]), ("recommendation_links", ["from_id"]),
+    ("statuses", ["recommendation_id"]), ("statuses", ["assessed_by_report_id"]),
+    ("earlier_recommendations", ["report_id"]), ("reports", ["sha256"]), ("recommendation_links", ["from_id"]),
     ("recommendation_links", ["to_id"]),
 ]
 
 # Tables whose rows all belong to one report and are rewritten when it is re-ingested.
 REPORT_TABLES = ("pages", "sections", "footnotes", "report_tables", "glossary",
-                 "recommendation_owners", "quality", "recommendations")
+                 "recommendation_owners", "quality", "earlier_recommendations", "recommendations")
 
 
 def open_db(path: str) -> sqlite_utils.Database:

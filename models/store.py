@@ -139,6 +139,12 @@ def report_rows(ext: Extraction, pages: Iterable[tuple[int, str | None, str]], b
             "id": f"{rec_id}:o{ref.position}", "recommendation_id": rec_id, "owner_id": ref.key,
             "report_id": rid, "as_printed": ref.as_printed, "position": ref.position})
     rows["owners"] = list(owners.values())
+    for i, e in enumerate(ext.earlier_recommendations):
+        rows["earlier_recommendations"].append({
+            "id": f"{rid}:e{i}", "report_id": rid, "position": i,
+            "number": None if e.number is None else str(e.number), "text": e.text, "owner": e.owner,
+            "page": e.page, "status": e.status, "status_term": e.status_term, "cites": e.cites,
+            "group_name": e.group, "recommendation_id": None, **_bbox(e.bbox)})
     for i, p in enumerate(ext.problems):
         rows["quality"].append({"id": f"{rid}:q{i}", "report_id": rid, "kind": p.kind,
                                 "subject": p.subject, "page": p.page, "message": p.message})
@@ -163,7 +169,7 @@ def write_report(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None
         _delete_report_rows(conn, rid)
         _insert(conn, "reports", rows["reports"], replace=True)
         for table in ("pages", "sections", "footnotes", "report_tables", "glossary",
-                      "recommendations"):
+                      "recommendations", "earlier_recommendations"):
             _insert(conn, table, rows.get(table, []))
         _insert(conn, "owners", rows.get("owners", []), replace=True)
         _insert(conn, "recommendation_owners", rows.get("recommendation_owners", []))
