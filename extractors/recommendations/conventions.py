@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import regex as re
 
+from extractors.recommendations import list_patterns as L
 from extractors.recommendations import patterns as P
 
 
@@ -119,6 +120,50 @@ REGISTRY: tuple[Convention, ...] = (
         ("we recommend that the Director of OMB take the following seven actions",),
         ("we recommend these actions", "the Director of OMB agreed"),
         "GAO-07-791 p. 53", anywhere=True),
+    # Recommendations printed as lists (module lists.py)
+    Convention(
+        "list-lead-in", "list-lead-in", L.LEAD_IN,
+        ("Au regard de ces constats, la Cour formule les recommandations suivantes :",
+         "L’Office national de lutte contre la Fraude et la Corruption recommande au Ministre chargé de la Santé :",
+         "La mission émet trois recommandations :"),
+        ("La Cour a formulé des recommandations en 2012.", "les recommandations suivantes ont été mises en œuvre.",
+         "Le tableau suivant présente les effectifs :"),
+        "Cour des comptes 2017 (haut débit) p. 82; OFNAC 2023 p. 90", anywhere=True),
+    Convention(
+        "lead-in-owner", "lead-in-owner", L.LEAD_IN_OWNER,
+        ("L’Office recommande au Ministre chargé de la Santé :", "La Cour recommande au Délégué général de :",
+         "L’Office recommande au Gouvernement d’examiner la possibilité :"),
+        ("la Cour formule les recommandations suivantes :", "La Cour recommande :"),
+        "OFNAC 2023 p. 90, OFNAC 2021 p. 93", anywhere=True),
+    Convention(
+        "list-heading", "list-heading", L.LIST_HEADING,
+        ("IV. Les recommandations de la Cour", "Recommandations", "____RECOMMANDATIONS____"),
+        ("Les recommandations de la Cour ont été suivies d'effet", "Liste des personnes rencontrées",
+         "Suivi des recommandations"),
+        "Cour des comptes du Sénégal 2017 p. 73; la Poste 2016 p. 136"),
+    Convention(
+        "list-item-numbered-any", "list-item", L.NUMBERED_ITEM,
+        ("1. (État) : compléter et actualiser", "20.veiller au respect de l’arrêté", "3- La Cour demande au MEFP",
+         "12) accélérer le processus"),
+        ("2.1 Les réseaux d'initiative publique", "1-2 millions", "2019 fut une année"),
+        "Cour des comptes 2017 p. 82; OFNAC 2023 p. 91; Cour des comptes du Sénégal 2017 p. 73"),
+    Convention(
+        "list-item-bullet", "list-bullet", L.BULLET_ITEM,
+        ("• le renforcement des pouvoirs", "\uf0b7 élaborer des scénarios", "➢ veiller à", "- au maire de Gorée"),
+        ("Le renforcement des pouvoirs", "1. compléter"),
+        "OFNAC 2023 p. 90; la Poste 2016 p. 136"),
+    Convention(
+        "item-owner-parenthesis", "item-owner", L.ITEM_OWNER,
+        ("(État) : compléter et actualiser", "(Arcep, État, collectivités territoriales) : traiter",
+         "(ministre chargé de l’économie, Bpifrance) articuler les doctrines"),
+        ("(2030) et au-delà", "compléter (État) : et", "(voir ci-dessous) Le rapport"),
+        "Cour des comptes 2017 (haut débit) p. 82"),
+    Convention(
+        "owner-heading", "owner-heading", L.OWNER_HEADING,
+        ("Recommandations à l’État :", "Recommandations à La Poste :",
+         "Recommandations aux actionnaires (État et Caisse des dépôts et consignations) et à La Poste :"),
+        ("Recommandations", "Récapitulatif des recommandations", "Recommandations de la Cour"),
+        "la Poste 2016 p. 140"),
 )
 
 
