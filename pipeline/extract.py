@@ -103,10 +103,11 @@ def _contains(outer, inner, slack: float = 2.0) -> bool:
 def owner_refs(recs, glossary, nlp=None) -> list[OwnerRef]:
     """Canonical addressees of every recommendation, so spellings meet in `owners`."""
     refs = []
-    for rec in recs:
+    for k, rec in enumerate(recs):
         for position, name in enumerate(rec.owners):
             canon = canonical_owner(name, glossary)
-            refs.append(OwnerRef(rec.number, name, canon.key, canon.label, canon.acronym, canon.ministry, position))
+            refs.append(OwnerRef(rec.number, name, canon.key, canon.label, canon.acronym, canon.ministry, position,
+                                 recommendation_position=k))
     return refs
 
 
