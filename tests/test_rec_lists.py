@@ -38,7 +38,7 @@ def _key(r):
 
 
 @pytest.mark.parametrize("name", ["lead-in-list", "restart-per-chapter", "summary-list-end", "followup-x-table",
-                                  "closing-list-themes"])
+                                  "closing-list-themes", "followup-prose"])
 def test_list_convention_matches_truth(built, name):
     res, ext = built(name)
     assert [_key(r) for r in ext.recommendations if r.number is not None] == [_key(t) for t in res.recommendations]
@@ -110,6 +110,23 @@ def test_closing_list_under_themes_with_owner_parentheses(built):
          "redistribuer les particip"),
         (4, "Limiter les interventions en capital au strict nécessaire", ("Caisse des dépôts et consignations",),
          "établir et rendre publiqu")]
+
+
+def test_followup_prose_under_status_headings(built):
+    res, ext = built("followup-prose")
+    assert ext.recommendations == ()  # reprinted, not this report's own
+    got = [(e.group, e.number, e.status, e.text[:40]) for e in ext.earlier_recommendations]
+    adie, cdc = "1.1 L’Agence de l’Informatique de l’État (ADIE)", "1.2 La Caisse des Dépôts et Consignations (CDC)"
+    assert got == [(adie, "3", "implemented", "la Cour demande au Directeur général de "),
+                   (adie, "4", "implemented", "la Cour invite le Directeur général et l"),
+                   (adie, "1", "in_progress", "la Cour demande au Directeur général de "),
+                   (adie, "7", "not_implemented", "la Cour demande au Directeur général de "),
+                   (cdc, "1", "implemented", "la Cour demande au Directeur général de "),
+                   (cdc, "2", "in_progress", "la Cour demande au Directeur général de ")]
+    assert ext.earlier_recommendations[3].status_term == \
+        "Les recommandations non mises en œuvre ou restées sans réponse"
+    assert [(e.to_contract(), e.group) for e in ext.earlier_recommendations] == \
+        [(e.to_contract(), e.group) for e in res.earlier_recommendations]
 
 
 @pytest.mark.parametrize("printed, owners", [

@@ -42,8 +42,9 @@ PROSE_ITEM = re.compile(
 )
 # A status heading: "Les recommandations effectivement mises en œuvre", "Les conclusions en
 # cours de mise en œuvre", "Les recommandations sans objet".
-STATUS_HEADING = re.compile(r"^\s*(?:[IVX]+|\d+|[A-Ha-h])?\s*[.)–-]?\s*(?:les\s+)?(?:recommandations|conclusions)\s+\S",
-                            re.IGNORECASE)
+STATUS_HEADING = re.compile(
+    r"^\s*(?:[IVX]+|\d+(?:\.\d+)*|[A-Ha-h])?\s*[.)–-]?\s*(?:les\s+)?(?:recommandations|conclusions)\s+\S",
+    re.IGNORECASE)
 
 
 def _clean(cell: str | None) -> str:
@@ -206,7 +207,7 @@ def earlier_from_prose(doc: Document) -> list[EarlierRecommendation]:
                 continue
             if current:
                 prev = current[-1]
-                if row.page != prev.page or row.top - prev.bottom < 1.0 * row.height:
+                if row.page != prev.page or row.top - prev.bottom < 0.7 * row.height:
                     current.append(row)
                     continue
                 flush()
