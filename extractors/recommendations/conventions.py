@@ -50,6 +50,26 @@ REGISTRY: tuple[Convention, ...] = (
         ("n° 2013-10", "N°395/MCIG", "n° 864 précité.", "n° 12 du 3 mars"),
         "Cour des comptes du Sénégal (a label printed without its keyword)"),
     Convention(
+        "generic-office", "generic-office", P.GENERIC_OFFICE,
+        ("maire", "Maire", "Directeur général", "Président du Conseil d’Administration", "Agent comptable",
+         "receveur municipal", "comptable des matières"),
+        ("Directeur général du CETUD", "Ministre des Finances et du Budget", "représentant de l’Etat",
+         "Directeur général de l’ANAMO"),
+        "Cour des comptes du Sénégal: Dakar Dem Dikk, Parcelles Assainies"),
+    Convention(
+        "audited-body", "audited-body", P.AUDITED_BODY,
+        ("CONTROLE DE LA GESTION DE LA COMMUNE DES PARCELLES ASSAINIES PERIODE 2015 A 2018",
+         "RAPPORT DEFINITIF SUR LE CONTRÔLE DE LA GESTION DE LA COMMUNE DE GORÈE 2017-2020",
+         "CONTROLE DE LA GESTION DE L’AGENCE NATIONALE DE LA MAISON DE L’OUTIL (ANAMO)"),
+        ("RAPPORT PUBLIC GENERAL ANNUEL 2017", "CHAMBRE DES COLLECTIVITES TERRITORIALES"),
+        "Cour des comptes du Sénégal, covers", anywhere=True),
+    Convention(
+        "audited-title", "audited-title", P.AUDITED_TITLE,
+        ("SOCIETE DAKAR DEM DIKK (3D) Exercices 2017-2020",
+         "AGENCE DE CONSTRUCTION DES BATIMENTS ET DES EDIFICES PUBLICS (ACBEP) Exercices 2017-2021"),
+        ("RAPPORT PUBLIC GENERAL ANNUEL 2017", "R A P P O R T D’ACTIVITÉS 2 0 2 3"),
+        "Cour des comptes du Sénégal, covers set in the largest type"),
+    Convention(
         "label-short", "label", P.SHORT_STATEMENT,
         ("R7 – Renforcer les moyens", "R12 : Partitionnement type", "R1"),
         ("R121-12-2 du code de l'action sociale", "RGPD : règlement", "R7 est appliqué"),

@@ -13,6 +13,8 @@ import regex as re
 from rapidfuzz.fuzz import ratio
 
 from extractors.locate import numbered_section_at, section_index_at
+from extractors.recommendations.addressees import addressees
+from extractors.recommendations.audited import audited_body
 from extractors.recommendations.owners import owners_from_text, split_owners
 from extractors.recommendations.body import BodyStatement, find_numbered_list, find_statements
 from extractors.recommendations.list_records import recommendations_from_lists
@@ -64,6 +66,7 @@ def _pick(cands: list[BodyStatement], sections: Sequence[Section], summary_pages
 def extract_recommendations(doc: Document, sections: Sequence[Section], glossary: Sequence[GlossaryEntry],
                             nlp=None) -> tuple[list[Recommendation], list[Problem]]:
     problems: list[Problem] = []
+    audited = audited_body(doc)
     statements = find_statements(doc) or find_numbered_list(doc)
     rows = find_summary_table(doc) or find_summary_list(doc)
     if not statements and not rows:
@@ -116,6 +119,11 @@ def extract_recommendations(doc: Document, sections: Sequence[Section], glossary
         owners = split_owners(row.owner_cell) if row and row.owner_cell else []
         if not owners and body is not None and body.owners:
             owners = [o for b in body.owners for o in split_owners(b)]
+        if not owner and not owners:  # the addressee inside the sentence: "La Cour demande au maire de …"
+            said = addressees(body.text if body else None, audited)
+            if not said.owner and row is not None:
+                said = addressees(row.text, audited)
+            owner, owners = said.owner, list(said.owners)
         if not owners and body is not None:
             owners = owners_from_text(body.text, nlp, glossary)
         if not owner and not owners and rows and any(r.owner for r in rows):
