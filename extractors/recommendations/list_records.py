@@ -9,12 +9,14 @@ number is unique only within its chapter: that chapter, as printed, is the recor
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 import regex as re
 from rapidfuzz.fuzz import ratio
 
 from extractors.locate import numbered_section_at, section_index_at
+from extractors.recommendations.addressees import addressees
 from extractors.recommendations.lists import ItemList, ListItem, find_lists
 from models.document import Document
 from models.records import Problem, Recommendation, Section
@@ -51,6 +53,13 @@ def _chapter(sections: Sequence[Section], page: int, top: float) -> str | None:
     return None
 
 
+def _with_addressees(it: ListItem, audited: str | None) -> ListItem:
+    if it.owner:
+        return it
+    said = addressees(it.text, audited)
+    return replace(it, owner=said.owner, owners=said.owners) if said.owner else it
+
+
 def _record(it: ListItem, summary: ListItem | None, group: str | None, section_number: str | None,
             ordinal: int | None = None) -> Recommendation:
     owner = it.owner or (summary.owner if summary else None)
@@ -64,10 +73,13 @@ def _record(it: ListItem, summary: ListItem | None, group: str | None, section_n
         method="reconciled" if summary else "body", group=group, ordinal=ordinal if number is None else None)
 
 
-def recommendations_from_lists(doc: Document, sections: Sequence[Section] = ()
+def recommendations_from_lists(doc: Document, sections: Sequence[Section] = (), audited: str | None = None
                                ) -> tuple[list[Recommendation], list[Problem]]:
-    """Records of every list of recommendations in the report, numbered ones first."""
-    lists = find_lists(doc)
+    """Records of every list of recommendations in the report, numbered ones first. An item
+    whose list names no addressee may name it in its sentence ("1- La Cour demande au MEFP de
+    …"): `addressees` reads it, with the audited body for a generic office."""
+    lists = [ItemList(tuple(_with_addressees(it, audited) for it in lst.items), lst.summary, lst.page, lst.top,
+                      lst.lead_in) for lst in find_lists(doc)]
     problems: list[Problem] = []
     body = [it for lst in lists if not lst.summary for it in lst.items]
     summary = [it for lst in lists if lst.summary for it in lst.items if it.number is not None]

@@ -71,7 +71,7 @@ def extract_recommendations(doc: Document, sections: Sequence[Section], glossary
     rows = find_summary_table(doc) or find_summary_list(doc)
     if not statements and not rows:
         # no labelled statement and no summary table: lists under a lead-in or a heading
-        return recommendations_from_lists(doc, sections)
+        return recommendations_from_lists(doc, sections, audited)
     summary_pages = {r.page for r in rows}
 
     by_row: dict[object, SummaryRow] = {}
