@@ -33,7 +33,7 @@ CITED = re.compile(r"«\s*(?P<title>[^«»]{5,300}?)\s*»")
 # "la conclusion n°4 :" (a control under the 1990 law speaks of conclusions).
 PROSE_ITEM = re.compile(
     r"""
-    ^[\s✔✓•➢►\-–\p{Co}]*                                 # a tick or bullet
+    ^[\s✔✓•➢►\-–\p{Co}\ufffd]*                          # a tick or bullet (or a glyph left unread)
     (?:la\s+|La\s+)?(?P<kind>[Rr]ecommandation|[Cc]onclusion|RECOMMANDATION)\s*
     (?:n\s*[°ºo˚]\s*|N\s*[°ºo˚]\s*)(?P<num>\d{1,3})            # "n°3"
     \s*[:.–-]\s*(?P<text>.*)$
@@ -207,7 +207,8 @@ def earlier_from_prose(doc: Document) -> list[EarlierRecommendation]:
                 continue
             if current:
                 prev = current[-1]
-                if row.page != prev.page or row.top - prev.bottom < 0.7 * row.height:
+                started = len(current) > 1 or bool(label.group("text").strip())
+                if row.page != prev.page or row.top - prev.bottom < (0.7 if started else 2.5) * row.height:
                     current.append(row)
                     continue
                 flush()

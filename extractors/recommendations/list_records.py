@@ -78,8 +78,7 @@ def recommendations_from_lists(doc: Document, sections: Sequence[Section] = (), 
     """Records of every list of recommendations in the report, numbered ones first. An item
     whose list names no addressee may name it in its sentence ("1- La Cour demande au MEFP de
     …"): `addressees` reads it, with the audited body for a generic office."""
-    lists = [ItemList(tuple(_with_addressees(it, audited) for it in lst.items), lst.summary, lst.page, lst.top,
-                      lst.lead_in) for lst in find_lists(doc)]
+    lists = [replace(lst, items=tuple(_with_addressees(it, audited) for it in lst.items)) for lst in find_lists(doc)]
     problems: list[Problem] = []
     body = [it for lst in lists if not lst.summary for it in lst.items]
     summary = [it for lst in lists if lst.summary for it in lst.items if it.number is not None]
@@ -91,8 +90,9 @@ def recommendations_from_lists(doc: Document, sections: Sequence[Section] = (), 
     bullets = [it for it in body if it.number is None]
     used: set[int] = set()
     recs: list[Recommendation] = []
+    chapter = {id(it): lst.chapter for lst in lists for it in lst.items}
     for it in numbered:
-        group = _chapter(sections, it.page, it.bbox[1]) if restart else None
+        group = (chapter[id(it)] or _chapter(sections, it.page, it.bbox[1])) if restart else None
         row = None if restart else by_number.get(it.number)
         if row is not None:
             used.add(row.number)
