@@ -53,10 +53,16 @@ def _chapter(sections: Sequence[Section], page: int, top: float) -> str | None:
     return None
 
 
-def _with_addressees(it: ListItem, audited: str | None) -> ListItem:
+# A lead-in that is only its verb: each item opens with its addressee ("La Cour invite :" then
+# "1. Le Ministre de l'Economie, des Finances et du Plan à veiller à : …", 2017 p. 89).
+_BARE_VERB = re.compile(r"^\s*(?P<verb>.{0,60}?\b(?:invite|demande|recommande|exhorte)(?:nt)?)\s*:\s*$")
+
+
+def _with_addressees(it: ListItem, audited: str | None, lead_in: str = "") -> ListItem:
     if it.owner:
         return it
-    said = addressees(it.text, audited)
+    bare = _BARE_VERB.match(lead_in)
+    said = addressees(f"{bare.group('verb')} {it.text}" if bare else it.text, audited)
     return replace(it, owner=said.owner, owners=said.owners) if said.owner else it
 
 
@@ -78,7 +84,8 @@ def recommendations_from_lists(doc: Document, sections: Sequence[Section] = (), 
     """Records of every list of recommendations in the report, numbered ones first. An item
     whose list names no addressee may name it in its sentence ("1- La Cour demande au MEFP de
     …"): `addressees` reads it, with the audited body for a generic office."""
-    lists = [replace(lst, items=tuple(_with_addressees(it, audited) for it in lst.items)) for lst in find_lists(doc)]
+    lists = [replace(lst, items=tuple(_with_addressees(it, audited, lst.lead_in) for it in lst.items))
+             for lst in find_lists(doc)]
     problems: list[Problem] = []
     body = [it for lst in lists if not lst.summary for it in lst.items]
     summary = [it for lst in lists if lst.summary for it in lst.items if it.number is not None]
