@@ -40,7 +40,7 @@ def load_nlp():
 
 def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(), nlp=None) -> Extraction:
     """Run every extractor over an already-read Document."""
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem(i.kind, f"page {i.page}: {i.detail}", i.page) for i in doc.text_issues]
 
     def stage(name, fn, *args, default):
         try:

@@ -11,7 +11,8 @@ import struct
 from typing import Iterator
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
-from models.document import OutlineEntry, Rule
+from extractors.layout.pdfium_fonts import FontMemo, repair_codes
+from models.document import OutlineEntry, Rule, TextIssue
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
 
 _FONT_ITALIC_FLAG = 1 << 6
@@ -31,15 +32,16 @@ class PdfiumBackend:
         except pdfium.PdfiumError as exc:
             raise _pdfium_open_error(path, exc) from None
         self.page_count = len(self.pdf)
+        self.fonts = FontMemo()
         if self.page_count == 0:
             self.pdf.close()
             raise EmptyPDF(f"{path}: the PDF has no pages")
 
     def page(self, number: int) -> RawPage:
-        return _pdfium_page(self.pdf, number - 1)
+        return _pdfium_page(self.pdf, number - 1, fonts=self.fonts)
 
     def glyphs(self, number: int) -> list[Glyph]:
-        return _pdfium_page(self.pdf, number - 1, with_drawings=False).glyphs
+        return _pdfium_page(self.pdf, number - 1, with_drawings=False, fonts=self.fonts).glyphs
 
     def outline(self) -> tuple[OutlineEntry, ...]:
         return pdfium_outline(self.pdf)
@@ -84,7 +86,7 @@ def pdfium_outline(pdf) -> tuple[OutlineEntry, ...]:
     return tuple(entries)
 
 
-def _pdfium_page(pdf, index: int, with_drawings: bool = True) -> RawPage:
+def _pdfium_page(pdf, index: int, with_drawings: bool = True, fonts: FontMemo | None = None) -> RawPage:
     """One page read with pdfium; `with_drawings=False` skips the rules and images (the
     table extractor re-reads a page's glyphs only: it has the rules from the layout)."""
     import pypdfium2.raw as raw
@@ -94,7 +96,7 @@ def _pdfium_page(pdf, index: int, with_drawings: bool = True) -> RawPage:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            glyphs = _pdfium_glyphs(raw, textpage.raw, height)
+            glyphs, issues = _pdfium_glyphs(raw, textpage.raw, height, fonts or FontMemo(), index + 1)
         finally:
             textpage.close()
         turn = _display_matrix(raw, page, width, height)
@@ -113,7 +115,7 @@ def _pdfium_page(pdf, index: int, with_drawings: bool = True) -> RawPage:
                 rules.append(Rule(_to_display(turn, left, top, right, bottom)))
             else:
                 rules.append(Rule((left, height - top, right, height - bottom)))
-        return RawPage(index + 1, width, height, glyphs, rules, images)
+        return RawPage(index + 1, width, height, glyphs, rules, images, tuple(issues))
     finally:
         page.close()
 
@@ -264,13 +266,14 @@ _SKIP = frozenset(("\x00", "\ufffe", "\uffff"))
 _RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
 
 
-def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
+def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[list[Glyph], list[TextIssue]]:
+    """The page's glyphs, and what had to be repaired to read them."""
     count = raw.FPDFText_CountChars(tp)
     if count <= 0:
-        return []
+        return [], []
     fast = _fast(raw)
     tp_ptr = ctypes.cast(tp, ctypes.c_void_p).value
-    text = _page_text(raw, fast, tp, tp_ptr, count)
+    text, issues = repair_codes(raw, tp, _page_text(raw, fast, tp, tp_ptr, count), fonts, page)
     # Written for speed, half a million characters per report: pdfium is asked only
     # for what is not known yet, and the common character takes one set test.
     rect = raw.FS_RECTF()
@@ -317,7 +320,7 @@ def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
         get_box(tp_arg, i, rect_arg)
         left, top, right, bottom = unpack(rect)
         append(new(Glyph, (ch, left, height - top, right, height - bottom, f_size, f_name, f_bold, f_italic)))
-    return glyphs
+    return glyphs, issues
 
 
 def _special_chars(text: str) -> frozenset[str]:

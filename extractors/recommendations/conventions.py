@@ -146,9 +146,9 @@ REGISTRY: tuple[Convention, ...] = (
         "list-lead-in", "list-lead-in", L.LEAD_IN,
         ("Au regard de ces constats, la Cour formule les recommandations suivantes :",
          "L’Office national de lutte contre la Fraude et la Corruption recommande au Ministre chargé de la Santé :",
-         "La mission émet trois recommandations :"),
+         "La mission émet trois recommandations :", "La Cour invite :"),
         ("La Cour a formulé des recommandations en 2012.", "les recommandations suivantes ont été mises en œuvre.",
-         "Le tableau suivant présente les effectifs :"),
+         "Le tableau suivant présente les effectifs :", "La Cour invite le Directeur général à :"),
         "Cour des comptes 2017 (haut débit) p. 82; OFNAC 2023 p. 90", anywhere=True),
     Convention(
         "lead-in-owner", "lead-in-owner", L.LEAD_IN_OWNER,
@@ -156,6 +156,12 @@ REGISTRY: tuple[Convention, ...] = (
          "L’Office recommande au Gouvernement d’examiner la possibilité :"),
         ("la Cour formule les recommandations suivantes :", "La Cour recommande :"),
         "OFNAC 2023 p. 90, OFNAC 2021 p. 93", anywhere=True),
+    Convention(
+        "replies-part", "replies-title", L.REPLIES_TITLE,
+        ("REPONSES DES ORGANISMES CONCERNES", "Réponses des administrations et organismes concernés",
+         "Réponse du ministre de l’économie"),
+        ("Les réponses apportées par la mission", "Recommandations", "Réponse"),
+        "Cour des comptes du Sénégal 2017 p. 254"),
     Convention(
         "list-heading", "list-heading", L.LIST_HEADING,
         ("IV. Les recommandations de la Cour", "Recommandations", "____RECOMMANDATIONS____"),

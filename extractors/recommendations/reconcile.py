@@ -18,6 +18,7 @@ from extractors.recommendations.audited import audited_body
 from extractors.recommendations.unnumbered import prose_recommendations, with_ordinals
 from extractors.recommendations.owners import owners_from_text, split_owners
 from extractors.recommendations.body import BodyStatement, find_numbered_list, find_statements
+from extractors.recommendations.conventions import matches
 from extractors.recommendations.list_records import recommendations_from_lists
 from extractors.recommendations.summary import SummaryRow, find_summary_list, find_summary_table
 from models.document import Document
@@ -38,6 +39,14 @@ _END_MARKS = re.compile(r"[\s.;:]+$")
 def _in_list_section(sections: Sequence[Section], page: int, top: float) -> bool:
     i = section_index_at(sections, page, top)
     return i is not None and sections[i].kind == "recommendation_list"
+
+
+def _in_replies(sections: Sequence[Section], page: int, top: float) -> bool:
+    """Whether a point lies in the part where audited bodies reply ("Réponses des organismes
+    concernés"): a "RECOMMANDATION 3 :" row there quotes the report, it is no statement."""
+    i = section_index_at(sections, page, top)
+    top_level = next((s for s in reversed(sections[: i + 1]) if s.level <= 1), None) if i is not None else None
+    return top_level is not None and matches("replies-title", top_level.title) is not None
 
 
 def _label_page(doc: Document, printed: str | None) -> int | None:
@@ -76,12 +85,13 @@ def extract_recommendations(doc: Document, sections: Sequence[Section], glossary
                             nlp=None) -> tuple[list[Recommendation], list[Problem]]:
     problems: list[Problem] = []
     audited = audited_body(doc)
-    statements = find_statements(doc) or find_numbered_list(doc)
+    statements = [s for s in find_statements(doc) or find_numbered_list(doc)
+                  if not _in_replies(sections, s.page, s.bbox[1])]
     rows = find_summary_table(doc) or find_summary_list(doc)
     if not statements and not rows:
         # no labelled statement and no summary table: lists under a lead-in or a heading,
         # and, where nothing is numbered, recommendations made in prose
-        recs, problems = recommendations_from_lists(doc, sections)
+        recs, problems = recommendations_from_lists(doc, sections, audited)
         if not any(r.number is not None for r in recs):
             recs = recs + [p for p in prose_recommendations(doc, audited) if not _inside_any(p, recs)]
         return with_ordinals(recs), problems

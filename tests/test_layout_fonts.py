@@ -1,0 +1,60 @@
+"""Fonts without a usable ToUnicode map: their codes are read through the font program.
+
+The Cour des comptes du Sénégal 2017 report sets its body in Arial as Identity-H CID
+fonts with no ToUnicode: readers give glyph ids ("/D&RXU" for "La Cour", spaces and
+digits as control characters). Its truth file was checked against the page images.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from extractors.layout import build_page, open_backend
+from tests.paths import SHARED
+
+SN_2017 = SHARED / "corpus" / "real-fr" / "sn-ccomptes-2017-rapport-public-general-annuel.pdf"
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+
+pytestmark = pytest.mark.skipif(not SN_2017.exists(), reason="the real-fr corpus is not in ../shared")
+
+
+@pytest.fixture(scope="module")
+def sn_pages():
+    reader = open_backend(str(SN_2017), "pdfium")
+    try:
+        return {n: reader.page(n) for n in (73, 209, 239)}
+    finally:
+        reader.close()
+
+
+def _text(raw) -> str:
+    return "\n".join(line.text for line in build_page(raw).lines)
+
+
+def test_identity_font_without_tounicode_reads_as_printed(sn_pages):
+    text = _text(sn_pages[73])
+    assert not CONTROL.search(text)
+    assert "1- La Cour demande au MEFP de présenter, à l’avenir, la loi de" in text
+    assert "2- La Cour demande au Ministre de l’Economie, des Finances et du Plan de prendre :" in text
+    assert "la régularisation des soldes négatifs concernant les gestions 2015 et 2016." in text
+    kinds = {(i.kind, i.page) for i in sn_pages[73].issues}
+    assert ("font_remapped", 73) in kinds
+    assert all(i.kind != "unreliable_text" for i in sn_pages[73].issues)
+
+
+def test_digits_accents_and_ligatures_of_other_styles(sn_pages):
+    # Bold italic heading numbers, accented capitals, the "ﬁ" ligature glyph of the table.
+    assert "1.2.1- Les recommandations effectivement mises en œuvre :" in _text(sn_pages[209])
+    table = _text(sn_pages[239])
+    assert "La Cour invite le Ministre de l’Economie, des Finances et du Plan à :" in table
+    assert "- supprimer la caisse d’avances du SEN/028 du MFPAA ;" in table
+
+
+def test_a_glyph_nothing_reads_is_replaced_and_reported(sn_pages):
+    # The check marks of ZapfDingbats (a CID font without names) match no reference
+    # glyph: U+FFFD in the text, an "unreliable_text" issue naming the font.
+    text = _text(sn_pages[209])
+    assert "\ufffd la recommandation n°3 : la Cour demande au Directeur général" in text
+    issue = next(i for i in sn_pages[209].issues if i.kind == "unreliable_text")
+    assert "ZapfDingbats" in issue.detail and issue.count >= 1 and issue.page == 209
