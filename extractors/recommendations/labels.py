@@ -21,7 +21,7 @@ from models.document import Document, Line
 # "B- Non-respect", "III. GESTION", "C. Les marchés".
 _HEADING = re.compile(r"^\s*(?:\d+(?:[.-]\d+)*[.-]?|[IVXL]+\s*[.-]|[A-H]\s*[.-])\s*\p{Lu}")
 # A line that goes on an open statement after a gap: a bullet, or lower case.
-_BULLET = re.compile(r"^\s*(?:[-–—•▪■●◦○§ü✓✔➢►*]|o\s|\(?[a-z]\)|\(?[ivx]+\))")
+_BULLET = re.compile(r"^\s*(?:[-–—•▪■●◦○§ü✓✔➢►*\uf000-\uf0ff]|o\s|\(?[a-z]\)|\(?[ivx]+\))")
 _LOWER = re.compile(r"^\s*\p{Ll}")
 _OPEN_END = re.compile(r"[:;,]\s*$|\b(?:de|du|des|la|le|les|à|au|aux|et|ou|en|par|pour|d['’]|l['’])\s*$")
 
