@@ -131,13 +131,15 @@ def addressee_phrases(text: str) -> list[str]:
 
 def split_phrase(phrase: str) -> list[str]:
     """The addressees of one phrase; an appositive office after a comma stays with a named
-    person ("M. X, régisseur des recettes") and is dropped after an office ("représentant de
-    l'Etat, responsable du contrôle budgétaire")."""
+    person ("M. X, régisseur des recettes") or a title ("Ministre, Secrétaire général de la
+    Présidence") and is dropped after an office ("représentant de l'Etat, responsable du
+    contrôle budgétaire")."""
     out = []
     for part in _SPLIT.split(phrase):
         part = part.strip(" ,")
-        if "," in part and not _PERSON.search(part):
-            part = part.split(",")[0].strip()
+        head, _, rest = part.partition(",")
+        if rest and not _PERSON.search(part) and re.match(r"\s*\p{Ll}", rest):
+            part = head.strip()  # "représentant de l'Etat, responsable du contrôle budgétaire"
         if part:
             out.append(part)
     return out
