@@ -58,3 +58,31 @@ def test_a_glyph_nothing_reads_is_replaced_and_reported(sn_pages):
     assert "\ufffd la recommandation n°3 : la Cour demande au Directeur général" in text
     issue = next(i for i in sn_pages[209].issues if i.kind == "unreliable_text")
     assert "ZapfDingbats" in issue.detail and issue.count >= 1 and issue.page == 209
+
+
+def test_pdfplumber_reads_the_same_codes_instead_of_cid_placeholders():
+    reader = open_backend(str(SN_2017), "pdfplumber")
+    try:
+        raw = reader.page(73)
+    finally:
+        reader.close()
+    text = _text(raw)
+    assert "(cid:" not in text
+    assert "1- La Cour demande au MEFP de présenter, à l’avenir, la loi de" in text
+    assert any(i.kind == "font_remapped" for i in raw.issues)
+
+
+GAO_06_282 = SHARED / "corpus" / "real" / "gao-06-282-breastfeeding-wic-2006.pdf"
+
+
+@pytest.mark.skipif(not GAO_06_282.exists(), reason="the real corpus is not in ../shared")
+def test_pdfplumber_unused_winansi_code_is_the_bullet():
+    # Century-Book code 127 (unused in WinAnsiEncoding) prints a bullet (PDF 32000-1,
+    # Annex D); pdfminer wrote "(cid:127)".
+    reader = open_backend(str(GAO_06_282), "pdfplumber")
+    try:
+        text = _text(reader.page(38))
+    finally:
+        reader.close()
+    assert "(cid:" not in text
+    assert "• network TV," in text and "• spot TV," in text
