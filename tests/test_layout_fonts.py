@@ -86,3 +86,43 @@ def test_pdfplumber_unused_winansi_code_is_the_bullet():
         reader.close()
     assert "(cid:" not in text
     assert "• network TV," in text and "• spot TV," in text
+
+
+IGE_2017 = SHARED / "corpus" / "real-fr" / "sn-ige-2017-rapport-gouvernance-reddition-comptes.pdf"
+
+
+@pytest.mark.skipif(not IGE_2017.exists(), reason="the real-fr corpus is not in ../shared")
+@pytest.mark.parametrize("backend", ["pdfium", "pdfplumber"])
+def test_type3_garbage_pages_are_reported_unreliable(backend):
+    # Type 3 fonts with numbered glyphs and no ToUnicode: no reader gets words out.
+    from extractors.layout.reliability import page_issue
+
+    reader = open_backend(str(IGE_2017), backend)
+    try:
+        issues = [page_issue(build_page(reader.page(n))) for n in (10, 50)]
+    finally:
+        reader.close()
+    assert [(i.kind, i.page) for i in issues] == [("unreliable_text", 10), ("unreliable_text", 50)]
+
+
+@pytest.mark.parametrize("text", [
+    "Le rapport a fait l’objet de vingt-et-une (21) recommandations, dont dix-neuf adressées",
+    "Introduction ........................................................ 5\nSynthèse ....... 7",
+    "2012 -44,61 76,92 121,53 2013 -12,40 18,22 2014 3 120 4 512 11 204 7 330 1 921",
+])
+def test_ordinary_pages_are_not_reported(text):
+    from extractors.layout.reliability import page_issue
+    from models.document import Line, Page
+
+    lines = tuple(Line(1, t, (0, 0, 100, 10), "Arial", 10, False, False) for t in (text * 4).split("\n"))
+    assert page_issue(Page(1, 595, 842, lines)) is None
+
+
+def test_shifted_glyph_ids_are_reported():
+    from extractors.layout.reliability import page_issue
+    from models.document import Line, Page
+
+    garbage = "/D &RXU GHPDQGH DX 0()3 GH SUpVHQWHU j O¶DYHQLU OD ORL GH ¿QDQFHV GH O¶DQQpH DYHF " * 3
+    page = Page(7, 595, 842, (Line(7, garbage, (0, 0, 100, 10), "Arial", 10, False, False),))
+    issue = page_issue(page)
+    assert issue is not None and issue.kind == "unreliable_text" and issue.page == 7
