@@ -6,6 +6,7 @@ tests compare the two. Bookmarks are read with pypdfium2, which resolves their t
 from __future__ import annotations
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
+from extractors.layout.glyph_fixes import expand_ligatures, split_shared_boxes
 from extractors.layout.plumber_fonts import PlumberFonts
 from models.document import OutlineEntry, Rule
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
@@ -90,6 +91,7 @@ def _plumber_page(page, fonts: PlumberFonts | None = None) -> RawPage:
             glyphs.append(Glyph(" ", 0, 0, 0, 0, size, name, bold, italic))
             continue
         glyphs.append(Glyph(text, c["x0"], c["top"], c["x1"], c["bottom"], size, name, bold, italic))
+    glyphs = split_shared_boxes(expand_ligatures(glyphs))
     rules = [Rule((o["x0"], o["top"], o["x1"], o["bottom"])) for o in (page.rects + page.lines)]
     return RawPage(page.page_number, float(page.width), float(page.height), glyphs, rules, len(page.images),
                    tuple(issues))
