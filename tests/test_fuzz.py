@@ -44,7 +44,7 @@ def test_parse_number_reads_french_thousands(n, sep):
 @FUZZ
 @given(REPORT_TEXT)
 def test_owner_parsing_never_raises(text):
-    owners = pytest.importorskip("extractors.owners")
+    owners = pytest.importorskip("extractors.recommendations.owners")
     parts = owners.split_owners(text)
     assert all(isinstance(p, str) for p in parts)
     for part in parts:
