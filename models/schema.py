@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: recommendations.group and .ordinal
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 BBOX = {"x0": float, "top": float, "x1": float, "bottom": float}
@@ -55,7 +55,7 @@ TABLES: dict[str, dict] = {
         columns={"id": str, "report_id": str, "position": int, "number": str, "label": str,
                  "text": str, "summary_text": str, "owner": str, "page": int,
                  "summary_page": int, "theme": str, "section_number": str, "priority": str,
-                 "deadline": str, "method": str, **BBOX},
+                 "deadline": str, "method": str, "group": str, "ordinal": int, **BBOX},
         pk="id",
         foreign_keys=[("report_id", "reports", "id")],
     ),
@@ -147,6 +147,10 @@ def migrate(db: sqlite_utils.Database) -> None:
     for name, spec in TABLES.items():
         db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"),
                         if_not_exists=True)
+        have = set(db[name].columns_dict)
+        for col, kind in spec["columns"].items():  # a database of an earlier version gains new columns
+            if col not in have:
+                db[name].add_column(col, kind)
     for table, cols in INDEXES:
         db[table].create_index(cols, if_not_exists=True)
     for table, cols in FTS_COLUMNS.items():

@@ -37,6 +37,7 @@ _ACTION = re.compile(
     | ,?\s+(?:de|d['’]|à|afin\s+de|pour)\s*                    # "de veiller", ", de procéder", "à faire",
         (?:ne\s+(?:plus\s+|pas\s+)?|tout\s+|bien\s+|mieux\s+)?{_INF}  # "de ne plus", "de tout mettre"
     | ,?\s+(?:de|d['’])\s*(?=:)                               # "Directeur général de :"
+    | ,\s+(?:en\s+vue\s+d|afin\s+d|pour\s+)                     # a purpose: ", en vue d'améliorer …"
     | \s+(?:prendre|veiller|faire|mettre|procéder|respecter)\b  # a missing "de": "au maire prendre" (sic)
     | (?<!\bet|,)\s+(?:au|aux|à\s+la|à\s+l['’])\s*(?=\p{{Ll}})  # "invite le maire au respect de …"
     """,
@@ -58,7 +59,7 @@ class Addressees:
     owners: tuple[str, ...]  # each addressee once, with the audited body after a generic office
 
 
-def _phrase(text: str, action: bool = True) -> str | None:
+def _phrase(text: str, action: bool = True, max_words: int = _MAX_WORDS) -> str | None:
     """The addressee phrase at the start of `text` (its preposition already removed), cut
     at the action ("de veiller"), the colon or a co-actor. With `action`, a phrase the end
     of a sentence closes ("à l'amélioration des recouvrements ;") is not an addressee."""
@@ -71,7 +72,7 @@ def _phrase(text: str, action: bool = True) -> str | None:
     if not m or m.start() == 0:
         return None
     phrase = text[: m.start()].strip(" ,")
-    if not phrase or len(phrase.split()) > _MAX_WORDS or not re.match(r"[\p{L}]", phrase):
+    if not phrase or len(phrase.split()) > max_words or not re.match(r"[\p{L}]", phrase):
         return None
     return phrase
 
@@ -107,8 +108,8 @@ def addressee_phrases(text: str) -> list[str]:
                     found.append(phrase)
                 continue
         if k == 0:
-            m = re.match(rf"{_PREP}\s*", seg)  # OFNAC: "Au ministre des Finances …, de veiller"
-            if m and (p := _phrase(seg[m.end():])):
+            m = re.match(rf"{_PREP}\s*", seg)  # OFNAC: "Au ministre des Finances …, au ministre …, de veiller"
+            if m and (p := _phrase(seg[m.end():], max_words=3 * _MAX_WORDS)):
                 found.append(p)
                 mode = "phrase"
             continue

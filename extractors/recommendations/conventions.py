@@ -70,6 +70,27 @@ REGISTRY: tuple[Convention, ...] = (
         ("RAPPORT PUBLIC GENERAL ANNUEL 2017", "R A P P O R T D’ACTIVITÉS 2 0 2 3"),
         "Cour des comptes du Sénégal, covers set in the largest type"),
     Convention(
+        "prose-en", "prose", P.PROSE_EN,
+        ("We recommend that the Secretary of Agriculture educate all states",
+         "We are therefore recommending that the Director of OMB require",
+         "Therefore, we recommend that the Secretary of Energy take the lead"),
+        ("GAO recommends that the Secretary of Agriculture educate", "USDA agreed with our recommendation",
+         "we recommend these actions"),
+        "GAO-06-282 p. 35, GAO-06-1046 p. 40, GAO-07-283"),
+    Convention(
+        "prose-fr", "prose", P.PROSE_FR,
+        ("L’IGE recommande que le ministre veille", "La mission recommande de confier",
+         "Le Contrôle général recommande d’abroger"),
+        ("il a été recommandé de renforcer les pouvoirs", "L’Office national recommande :",
+         "La Cour recommande au maire de veiller"),
+        "IGE 2017 (by OCR), IGAS"),
+    Convention(
+        "addressee-first", "addressee-first", P.ADDRESSEE_FIRST,
+        ("Au ministre de l’Education nationale, de veiller", "A l’Ordre national des Experts comptables",
+         "Aux collectivités territoriales de"),
+        ("Affaire Seyni TOURE contre la Maison", "Autorité de régulation", "Avec le concours de"),
+        "OFNAC 2021 p. 92"),
+    Convention(
         "label-short", "label", P.SHORT_STATEMENT,
         ("R7 – Renforcer les moyens", "R12 : Partitionnement type", "R1"),
         ("R121-12-2 du code de l'action sociale", "RGPD : règlement", "R7 est appliqué"),

@@ -209,3 +209,24 @@ AUDITED_BODY = re.compile(
 )
 # Or a cover title that is the body's name itself: "SOCIETE DAKAR DEM DIKK (3D) Exercices 2017-2020".
 AUDITED_TITLE = re.compile(rf"^\s*{_BODY_NAME}", re.VERBOSE | re.IGNORECASE)
+
+# A recommendation made in prose by the report's authors, without number: "we recommend that
+# the Secretary of Agriculture educate…" (GAO-06-282), "We are therefore recommending that the
+# Director of OMB…" (GAO-06-1046), "L'IGE recommande que…", "La mission recommande de…".
+PROSE_EN = re.compile(
+    r"""(?:^|(?<=[.;]\s))(?:[A-Z][\w,]*\s+){0,6}?    # "Therefore," "To improve …,": a short opening
+        [Ww]e\s+(?:therefore\s+|further\s+|also\s+)?(?:recommend|are\s+(?:therefore\s+|also\s+)?recommending)
+        \s+that\s+(?:the\s+)?(?P<owner>(?:[A-Z][\w.&-]*|of|for|and|the)(?:\s+(?:[A-Z][\w.&-]*|of|for|and|the))*)
+    """,
+    re.VERBOSE,
+)
+PROSE_FR = re.compile(
+    r"""(?:^|(?<=[.;]\s))
+        (?:L['’]\s*|La\s+|Le\s+)(?:\p{Lu}[\p{L}-]*|mission|chambre)(?:\s+[\p{L}-]+){0,8}?   # "L'IGE", "La mission"
+        \s+recommande\s+(?:que\b|qu['’]|de\b|d['’])                          # "recommande que", "de"
+    """,
+    re.VERBOSE,
+)
+# A paragraph under a "Recommandations" heading that opens with its addressee: "Au ministre
+# de l'Education nationale, …, de veiller à …" (OFNAC 2021, p. 92).
+ADDRESSEE_FIRST = re.compile(r"^(?:Au|Aux|À|A)\s+(?:l['’]\s*)?\p{L}")

@@ -15,6 +15,7 @@ from rapidfuzz.fuzz import ratio
 from extractors.locate import numbered_section_at, section_index_at
 from extractors.recommendations.addressees import addressees
 from extractors.recommendations.audited import audited_body
+from extractors.recommendations.unnumbered import prose_recommendations, with_ordinals
 from extractors.recommendations.owners import owners_from_text, split_owners
 from extractors.recommendations.body import BodyStatement, find_numbered_list, find_statements
 from extractors.recommendations.conventions import matches
@@ -58,6 +59,14 @@ def _label_page(doc: Document, printed: str | None) -> int | None:
     return None
 
 
+def _inside_any(rec: Recommendation, others: Sequence[Recommendation]) -> bool:
+    """Whether a prose recommendation is a list item already read (same page, boxes overlap)."""
+    if rec.bbox is None:
+        return False
+    return any(o.page == rec.page and o.bbox is not None and o.bbox[1] < rec.bbox[3] and rec.bbox[1] < o.bbox[3]
+               for o in others)
+
+
 def _pick(cands: list[BodyStatement], sections: Sequence[Section], summary_pages: set[int],
           wanted_page: int | None) -> tuple[BodyStatement, int]:
     """The body occurrence of a number: on the page the summary points to, else outside the
@@ -80,8 +89,12 @@ def extract_recommendations(doc: Document, sections: Sequence[Section], glossary
                   if not _in_replies(sections, s.page, s.bbox[1])]
     rows = find_summary_table(doc) or find_summary_list(doc)
     if not statements and not rows:
-        # no labelled statement and no summary table: lists under a lead-in or a heading
-        return recommendations_from_lists(doc, sections, audited)
+        # no labelled statement and no summary table: lists under a lead-in or a heading,
+        # and, where nothing is numbered, recommendations made in prose
+        recs, problems = recommendations_from_lists(doc, sections, audited)
+        if not any(r.number is not None for r in recs):
+            recs = recs + [p for p in prose_recommendations(doc, audited) if not _inside_any(p, recs)]
+        return with_ordinals(recs), problems
     summary_pages = {r.page for r in rows}
 
     by_row: dict[object, SummaryRow] = {}
