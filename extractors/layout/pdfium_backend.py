@@ -57,19 +57,40 @@ def _pdfium_open_error(path: str, exc: Exception) -> Exception:
     """Why pdfium could not load the file, from the file itself.
 
     pdfium's last-error code is process-wide and can be stale (a zero-page file read
-    right after an encrypted one says "Incorrect password"), so the bytes decide.
+    right after an encrypted one says "Incorrect password"), so the bytes decide:
+    "encrypted" only when a trailer declares /Encrypt and no empty user password opens
+    it (a damaged copy of an owner-password-only file is damaged, not locked).
     """
+    from extractors.pdf_damage import has_encrypt_entry, inspect_bytes
+
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError:
         data = b""
-    if re.search(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)", data):
+    if has_encrypt_entry(data) and _needs_password(path):
         return EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it")
     if re.search(rb"/Count\s+0\b", data) and not re.search(rb"/Count\s+[1-9]", data) \
             and not re.search(rb"/Type\s*/Page\b(?!s)", data):
         return EmptyPDF(f"{path}: the PDF has no pages")
-    return UnreadablePDF(f"{path}: not a readable PDF, damaged or truncated ({exc})")
+    damage = inspect_bytes(data)
+    detail = damage[0] if damage else re.sub(r"\s*\(PDFium: Success\)", "", str(exc)).rstrip(".")
+    return UnreadablePDF(f"{path}: not a readable PDF, damaged or truncated ({detail})")
+
+
+def _needs_password(path: str) -> bool:
+    """True when pdfminer (which rebuilds a broken xref) is refused with an empty password."""
+    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        with open(path, "rb") as fh:
+            PDFDocument(PDFParser(fh), password="")
+    except PDFPasswordIncorrect:
+        return True
+    except Exception:  # too damaged for pdfminer too: say damaged rather than locked
+        return False
+    return False
 
 
 def pdfium_outline(pdf) -> tuple[OutlineEntry, ...]:
