@@ -9,7 +9,7 @@ VIEWS: dict[str, str] = {}
 # Datasette facet recommendations by owner (pipeline/publish.py describes it).
 VIEWS["recommendations_by_owner"] = """
 SELECT ro.owner_id, o.label AS owner, o.parent AS owner_parent, r.id AS recommendation_id,
-       r.report_id, rep.year, r.number, COALESCE(r.text, r.summary_text) AS text, r.page,
+       r.report_id, rep.year, r.[group], r.number, COALESCE(r.text, r.summary_text) AS text, r.page,
        r.theme,
        COALESCE((SELECT s.status FROM statuses s WHERE s.recommendation_id = r.id
                  ORDER BY s.as_of DESC, s.id DESC LIMIT 1), 'unknown') AS status,
@@ -51,7 +51,7 @@ links AS (
   FROM (SELECT * FROM link_labels ORDER BY other_date, other_id) GROUP BY rec_id)
 SELECT r.id AS recommendation_id, r.report_id, rep.title AS report_title,
        rep.date AS report_date, rep.year AS report_year, rep.series AS report_series,
-       r.number, COALESCE(r.text, r.summary_text) AS text, r.owner, r.page,
+       r.[group], r.number, COALESCE(r.text, r.summary_text) AS text, r.owner, r.page,
        COALESCE(st.status, 'unknown') AS latest_status, st.source_term AS latest_status_term,
        st.as_of AS latest_status_as_of, st.assessed_by AS latest_assessed_by,
        COALESCE(st.n_statuses, 0) AS n_statuses,

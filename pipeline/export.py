@@ -43,7 +43,7 @@ WITH latest AS (
          ROW_NUMBER() OVER (PARTITION BY recommendation_id ORDER BY as_of DESC, id DESC) AS k
   FROM statuses)
 SELECT r.report_id AS rapport, rep.title AS titre_du_rapport, rep.year AS annee,
-       r.number AS numero, r.owner AS destinataire, COALESCE(r.text, r.summary_text) AS texte,
+       r.[group] AS groupe, r.number AS numero, r.owner AS destinataire, COALESCE(r.text, r.summary_text) AS texte,
        r.page AS page, r.summary_page AS page_recapitulatif,
        COALESCE(l.status, 'unknown') AS dernier_statut, l.as_of AS statut_au,
        l.assessed_by AS statut_evalue_par, r.id AS identifiant

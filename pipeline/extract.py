@@ -15,7 +15,7 @@ from extractors.footnotes import extract_footnotes
 from extractors.glossary import extract_glossary
 from extractors.layout import read_document
 from extractors.metadata import extract_metadata
-from extractors.recommendations.owners import canonical_owner
+from extractors.recommendations.owners import canonical_owner, learned_parents
 from extractors.recommendations import extract_earlier_recommendations, extract_recommendations
 from extractors.sections import extract_sections
 from extractors.tables import extract_tables
@@ -103,10 +103,12 @@ def _contains(outer, inner, slack: float = 2.0) -> bool:
 def owner_refs(recs, glossary, nlp=None) -> list[OwnerRef]:
     """Canonical addressees of every recommendation, so spellings meet in `owners`."""
     refs = []
-    for rec in recs:
+    parents = learned_parents([name for rec in recs for name in rec.owners], glossary)
+    for k, rec in enumerate(recs):
         for position, name in enumerate(rec.owners):
-            canon = canonical_owner(name, glossary)
-            refs.append(OwnerRef(rec.number, name, canon.key, canon.label, canon.acronym, canon.ministry, position))
+            canon = canonical_owner(name, glossary, parents)
+            refs.append(OwnerRef(rec.number, name, canon.key, canon.label, canon.acronym, canon.ministry, position,
+                                 recommendation_position=k))
     return refs
 
 
