@@ -29,7 +29,7 @@ import sqlite_utils
 
 from pipeline.link_calibration import calibrate, evaluate  # noqa: F401  (public names)
 from pipeline.link_scoring import (  # noqa: F401  (public names)
-    MIN_SHARED, REPEATS_THRESHOLD, SIMILAR_THRESHOLD, STOP, WEIGHTS, PairScore, Rarity, classify,
+    MIN_SHARED, REPEATS_THRESHOLD, SIMILAR_THRESHOLD, STOP, SYMMETRIC_MIN, SYMMETRY_GAP, WEIGHTS, PairScore, Rarity, classify,
     features, lemma_sets, load_link_nlp, normalise, score_pair,
 )
 
