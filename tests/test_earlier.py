@@ -160,11 +160,11 @@ def test_identical_copies_are_flagged_and_never_linked(db, nlp, caplog):
     base = earlier_ext()
     ingest(db, base, nlp)
     with caplog.at_level(logging.WARNING, logger="pipeline.link"):
-        for name in ("copie-1.pdf", "copie-2.pdf"):
+        for name in ("copie-1.pdf", "copie-2.pdf", "copie-3.pdf", "copie-4.pdf", "copie-5.pdf"):
             ingest(db, replace(base, report=replace(base.report, file_name=name)), nlp)
     assert links(db) == set()
     flagged = {r["report_id"]: r for r in db.query("SELECT * FROM quality WHERE kind = 'identical_copy'")}
-    assert set(flagged) == {"copie-1", "copie-2"}
+    assert set(flagged) == {f"copie-{k}" for k in range(1, 6)}  # six copies, no link among them
     assert "igas-2015-violences.pdf" in flagged["copie-1"]["message"]
     assert any("copie-2.pdf: same file as" in m for m in caplog.messages)
     # a reworded later report still links to one copy's recommendations as to the other's
