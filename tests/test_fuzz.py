@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from extractors.layout import build_page, label_of, mark_running_lines
-from extractors.pdf_backends import Glyph, RawPage
+from extractors.layout import Glyph, RawPage
 
 # Report-like text: French letters, digits, separators, NBSP and narrow NBSP, typographic
 # quotes and dashes, superscripts, plus anything else Unicode may throw in.

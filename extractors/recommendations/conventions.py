@@ -38,6 +38,18 @@ REGISTRY: tuple[Convention, ...] = (
          "recommandation n° 3 : en lettres minuscules"),
         "IGAS 2019 p. 12 (boxed)"),
     Convention(
+        "label-alone", "label-alone", P.LABEL_ALONE,
+        ("Recommandation n°1 :", "Recommandation n° 1:", "Recommandation 36", "Recommandations n° 21 :",
+         "Recommandation°11 :", "Recommandation n° 57_ :", "Recommandation n°8", "Recommandation N° 10:"),
+        ("Recommandation 2019", "Recommandation n°7 de la Cour", "recommandation n° 3 :",
+         "Recommandation n°1 : La Cour demande"),
+        "Cour des comptes du Sénégal: Dakar Dem Dikk p. 12, Parcelles Assainies p. 121"),
+    Convention(
+        "label-bare", "label-bare", P.BARE_LABEL,
+        ("n° 01", "°33", "n° 57_ :", "N° 4 :"),
+        ("n° 2013-10", "N°395/MCIG", "n° 864 précité.", "n° 12 du 3 mars"),
+        "Cour des comptes du Sénégal (a label printed without its keyword)"),
+    Convention(
         "label-short", "label", P.SHORT_STATEMENT,
         ("R7 – Renforcer les moyens", "R12 : Partitionnement type", "R1"),
         ("R121-12-2 du code de l'action sociale", "RGPD : règlement", "R7 est appliqué"),
