@@ -159,7 +159,7 @@ def test_reprints_of_another_report_do_not_land_on_a_stored_one(db, nlp):
 def test_identical_copies_are_flagged_and_never_linked(db, nlp, caplog):
     base = earlier_ext()
     ingest(db, base, nlp)
-    with caplog.at_level(logging.WARNING, logger="pipeline.link"):
+    with caplog.at_level(logging.INFO, logger="pipeline.link"):
         for name in ("copie-1.pdf", "copie-2.pdf", "copie-3.pdf", "copie-4.pdf", "copie-5.pdf"):
             ingest(db, replace(base, report=replace(base.report, file_name=name)), nlp)
     assert links(db) == set()
