@@ -3,7 +3,7 @@
 Builder fixtures with exact truth (issue 16): a framed page, a boxed paragraph (encadré),
 a ruled one-cell quotation, shaded line backgrounds (as word processors draw them) and a
 two-column page produce no table, while the data table printed with them is found as
-printed. A table running over two pages with note calls in its cells gives every note,
+printed. A table running over two or four pages with note calls in its cells gives every note,
 with the page it is printed on, and the notes never become rows.
 """
 from __future__ import annotations
@@ -76,45 +76,59 @@ def test_shaded_lines_stay_body_text(built):
     assert any(t.startswith("La Cour recommande au maire") for t in lines)
 
 
-# -- notes called from the cells of a table over two pages -------------------------------
+# -- notes called from the cells of a table over pages --------------------------------
 
-CELL_NOTES = tuple(f"Donnée corrigée par le parquet en {2010 + k}, après la clôture de l’exercice." for k in range(6))
+def _noted_table(rows: int, called: tuple[int, ...]) -> DataTable:
+    """The builder's table of `rows` rows with a note called in each row of `called`."""
+    base = data_table(1, rows)
+    body = list(base.rows)
+    notes = []
+    for k, i in enumerate(called):  # calls in the first three columns, in turn
+        row = list(body[i])
+        row[k % 3] += "[^]"
+        body[i] = tuple(row)
+        notes.append(f"Donnée {k + 1} corrigée par le parquet en {2000 + k}, après la clôture de l’exercice.")
+    return DataTable(base.number, base.caption, base.header_rows, tuple(body), base.source, footnotes=tuple(notes))
 
 
-def _noted_table() -> DataTable:
-    base = data_table(1, 56)
-    rows = list(base.rows)
-    for k, i in enumerate((2, 9, 30, 38, 47, 55)):  # calls on both pages, in two columns
-        row = list(rows[i])
-        col = 0 if k % 2 == 0 else 1
-        row[col] = row[col] + "[^]"
-        rows[i] = tuple(row)
-    return DataTable(base.number, base.caption, base.header_rows, tuple(rows), base.source, footnotes=CELL_NOTES)
+NOTED = {
+    # over two pages, notes under a separator rule, smaller than the cells
+    "two-pages": (_noted_table(56, (2, 9, 30, 38, 47, 55)), Layout()),
+    # over four pages, no rule, notes at the cells' size (the size most text has): a call
+    # in the first row of a page must still meet its note
+    "four-pages-no-rule": (_noted_table(110, tuple(range(3, 110, 6))),
+                           Layout(font="Helvetica", footnote_rule=False, footnote_size=9)),
+}
 
 
 @pytest.fixture(scope="module")
 def noted(tmp_path_factory):
-    report = Report(cover(), (Part("INTRODUCTION"), Paragraph(text(0, 3) + " Voir la note[^].",
-                                                                      ("Note du texte avant le tableau.",)),
-                              _noted_table(), Paragraph(text(1, 3))))
-    result = build_pdf(report, Layout(), tmp_path_factory.mktemp("cell-notes") / "cell-notes.pdf")
-    doc = read_document(str(result.path))
-    return result, extract_tables(doc)[0], extract_footnotes(doc, [])[0]
+    out = tmp_path_factory.mktemp("cell-notes")
+    done = {}
+    for name, (table, layout) in NOTED.items():
+        report = Report(cover(), (Part("INTRODUCTION"), Paragraph(text(0, 3) + " Voir la note[^].",
+                                                                          ("Note du texte avant le tableau.",)),
+                                  table, Paragraph(text(1, 3))))
+        result = build_pdf(report, layout, out / f"{name}.pdf")
+        doc = read_document(str(result.path))
+        done[name] = (result, extract_tables(doc)[0], extract_footnotes(doc, [])[0])
+    return done
 
 
-def test_table_over_two_pages_has_its_notes(noted):
-    result, tables, notes = noted
+@pytest.mark.parametrize("name", sorted(NOTED))
+def test_table_over_pages_has_its_notes(noted, name):
+    result, _, notes = noted[name]
     table = result.tables[0]
     assert table.page_end > table.page  # the table runs over a page break
-    pages = {n.page for n in result.footnotes}
-    assert {table.page, table.page_end} <= pages  # notes printed under both parts
+    assert set(range(table.page, table.page_end + 1)) <= {n.page for n in result.footnotes}  # notes on each page
     assert [(n.number, n.page, norm(n.text)) for n in notes] == \
         [(n.number, n.page, norm(n.text)) for n in result.footnotes]
-    assert len(notes) == 7
+    assert len(notes) == 1 + len(NOTED[name][0].footnotes)
 
 
-def test_notes_under_a_table_are_not_rows(noted):
-    result, tables, _ = noted
+@pytest.mark.parametrize("name", sorted(NOTED))
+def test_notes_under_a_table_are_not_rows(noted, name):
+    result, tables, _ = noted[name]
     assert len(tables) == 1
     got, want = tables[0], result.tables[0]
     assert (got.page, got.page_end) == (want.page, want.page_end)
