@@ -20,6 +20,8 @@ from typing import Sequence
 
 import regex
 
+from models.records import Problem, Table
+
 SENTENCE_CHARS = 70  # a cell longer than this, made of words, reads as a sentence
 _WORD = regex.compile(r"\p{L}{2,}")
 _LETTER = regex.compile(r"\p{L}")
@@ -61,3 +63,34 @@ def is_sentence(cell: str) -> bool:
         return False
     letters = len(_LETTER.findall(text))
     return letters >= 0.6 * len(text.replace(" ", "")) and len(_WORD.findall(text)) >= 8
+
+
+PROSE_SHARE = 0.4  # a table with this share of its cells reading as sentences is suspicious
+
+
+def quality_problems(tables: Sequence[Table]) -> list[Problem]:
+    """Per report, what makes its tables suspicious, for the `quality` table: how many
+    have no caption at all, and which hold cells that mostly read as sentences (text cut
+    into cells rather than data). Run on the tables the report keeps."""
+    out: list[Problem] = []
+    bare = [t for t in tables if t.caption is None and t.number is None]
+    if bare:
+        out.append(Problem("tables_uncaptioned",
+                           f"{len(bare)} tableau(x) sur {len(tables)} sans titre, pages {_pages(bare)} : "
+                           "vérifier qu'il s'agit de données et non de texte encadré",
+                           bare[0].page, str(len(bare))))
+    shapes = [(t, grid_shape(t.cells)) for t in tables]
+    wordy = [(t, s) for t, s in shapes if s.cells and s.sentences >= PROSE_SHARE * s.cells]
+    if wordy:
+        cells = sum(s.cells for _, s in wordy)
+        sentences = sum(s.sentences for _, s in wordy)
+        out.append(Problem("table_cells_sentences",
+                           f"{sentences} cellule(s) sur {cells} se lisent comme des phrases dans "
+                           f"{len(wordy)} tableau(x), pages {_pages([t for t, _ in wordy])}",
+                           wordy[0][0].page, str(sentences)))
+    return out
+
+
+def _pages(tables: Sequence[Table]) -> str:
+    pages = sorted({t.page for t in tables})
+    return ", ".join(map(str, pages[:12])) + (" …" if len(pages) > 12 else "")

@@ -14,10 +14,15 @@ import pytest
 
 from extractors.footnotes import extract_footnotes
 from extractors.layout import read_document
+from extractors.table_shape import grid_shape, is_sentence, quality_problems
 from extractors.tables import extract_tables
+from models.records import Table
 from tests.fixtures.builder import build_pdf
 from tests.fixtures.examples import cover, data_table, text
 from tests.fixtures.specs import BoxedText, DataTable, Heading, Layout, Paragraph, Part, Report
+from tests.paths import SHARED
+
+REAL_FR = SHARED / "corpus" / "real-fr"
 
 
 def norm(s) -> str:
@@ -65,7 +70,7 @@ def test_text_inside_rules_is_no_table(built, name):
     want = [(t.number, norm(t.caption), t.page, t.source, [[norm(c) for c in r] for r in t.cells])
             for t in result.tables]
     assert got == want  # the data table alone, as printed
-    assert [p.kind for p in problems if p.kind.startswith("tables_")] == []
+    assert problems == [] and quality_problems(tables) == []  # nothing suspicious to report
 
 
 def test_shaded_lines_stay_body_text(built):
@@ -134,3 +139,84 @@ def test_notes_under_a_table_are_not_rows(noted, name):
     assert (got.page, got.page_end) == (want.page, want.page_end)
     assert [[norm(c) for c in r] for r in got.cells] == [[norm(c) for c in r] for r in want.cells]
     assert not any("parquet" in c for r in got.cells for c in r)
+
+
+# -- the signals, one by one -------------------------------------------------------------
+
+FRAMED_PARAGRAPH = (  # Parcelles Assainies 2021, p. 23: a rectangle behind each line
+    ("Certes, la loi ne fait pas obligation au maire de déléguer une partie de ses attributions. Mais,", "", ""),
+    ("l’usage de cette faculté légale peut contribuer à renforcer l’efficacité de son administration en", "", ""),
+    ("", "- une partie de ses attributions à un ou plusieurs de ses adjoints ou, à défaut, aux", ""),
+    ("", "", "autres conseillers municipaux ;"),
+)
+DATA = (("Exercices", "2017", "2018", "2019", "2020", "Taux d’évolution globale"),
+        ("", "", "", "", "", "d’évolution"),
+        ("Réalisations", "139 345 323", "163 333 563", "192 079 366", "130 070 755", "-7 %"))
+TWO_COLUMNS = ((text(1, 2), text(2, 2)), (text(3, 2), text(4, 2)))
+DEFINITIONS = (("Termes", "Définitions"),
+               ("FttH", "Fibre optique jusqu’à l’abonné : le réseau de fibre optique se termine à l’intérieur "
+                        "du logement ou du local professionnel."),
+               ("NRA", "Nœud de raccordement d’abonnés."))
+
+
+@pytest.mark.parametrize("rows, data", [
+    (FRAMED_PARAGRAPH, False),  # each line in one cell: never side by side
+    (DATA, True),  # a wrapped header cell leaves a row of one cell; two wide rows hold
+    (TWO_COLUMNS, False),  # side by side, but all sentences
+    (DEFINITIONS, True),  # a glossary table: one column of words, one of sentences
+    ((("Recommandation n° 10 :", ""), ("La Cour invite le maire à poursuivre la modernisation", "")), False),
+    ((("Ain", "100"),), False),  # one row is no grid
+])
+def test_grid_shape(rows, data):
+    assert grid_shape(rows).is_data is data
+
+
+@pytest.mark.parametrize("cell, sentence", [
+    ("La réunion de lancement de la mission s’est tenue le 12 mars 2020 au siège de la commune.", True),
+    ("Ministère de l’Economie, des Finances et du Plan", False),  # short
+    ("139 345 323 163 333 563 192 079 366 130 070 755 624 829 007 -2,26 % -7 % 25 000 000", False),  # figures
+])
+def test_is_sentence(cell, sentence):
+    assert is_sentence(cell) is sentence
+
+
+def test_quality_problems_count_bare_tables_and_sentence_cells():
+    prose = tuple((text(k, 2), "") for k in range(3)) + (("Total", "12"),)
+    tables = [Table(1, "Plaintes", 3, DATA), Table(None, None, 5, DATA), Table(None, None, 9, prose),
+              Table(None, "Les contrats de présence postale", 12, DEFINITIONS)]
+    problems = {p.kind: p for p in quality_problems(tables)}
+    assert (problems["tables_uncaptioned"].subject, problems["tables_uncaptioned"].page) == ("2", 5)
+    assert "2 tableau(x) sur 4 sans titre, pages 5, 9" in problems["tables_uncaptioned"].message
+    assert (problems["table_cells_sentences"].subject, problems["table_cells_sentences"].page) == ("3", 9)
+    assert quality_problems([Table(1, "Plaintes", 3, DATA)]) == []
+
+
+# -- a real report whose pages are drawn as stacks of rectangles -------------------------
+
+@pytest.mark.slow
+def test_parcelles_assainies_keeps_its_tables_and_no_framed_text():
+    """Cour des comptes du Sénégal 2021: every line sits on a drawn rectangle; before,
+    81 of its 127 "tables" were framed paragraphs, the cover page a 33 × 5 table."""
+    doc = read_document(str(REAL_FR / "sn-ccomptes-2021-commune-parcelles-assainies.pdf"))
+    tables, _ = extract_tables(doc)
+    assert not [t for t in tables if t.caption is None and grid_shape(t.cells).sentences]
+    assert 1 not in {t.page for t in tables}  # the cover
+    labels = {t.label for t in tables if t.cells}
+    assert {str(n) for n in range(1, 48)} <= labels  # every "Tableau n° X" has its cells
+    t2 = next(t for t in tables if t.label == "2")
+    assert t2.page == 16 and t2.caption == "Liste des commissions techniques instituées par la commune"
+    assert [c for c in t2.cells[1] if c][:3] == ["1", "Finances et Affaires économiques", "M. Abdoulaye CISSE"]
+
+
+@pytest.mark.slow
+def test_captions_in_title_rows_and_at_a_page_foot():
+    """OFNAC 2021 prints "Tableau n° 01 :" large, in the grid's shaded first row; Gorée
+    2022 ends a page with the caption of the table that opens the next one."""
+    ofnac = extract_tables(read_document(str(REAL_FR / "sn-ofnac-2021-rapport-activites.pdf")))[0]
+    t1 = next(t for t in ofnac if t.label == "01")
+    assert t1.page == 31 and t1.caption.startswith("Nombre d’assujettis recensés par année")
+    assert not any("Tableau n°" in c for r in t1.cells for c in r)
+    goree = extract_tables(read_document(str(REAL_FR / "sn-ccomptes-2022-commune-goree.pdf")))[0]
+    t13 = next(t for t in goree if t.label == "13")
+    assert (t13.page, t13.caption) == (31, "Evolution des recettes réelles de fonctionnement")
+    assert t13.cells[0][:3] == ("Exercices", "2017", "2018")
