@@ -15,8 +15,8 @@ from extractors.footnotes import extract_footnotes
 from extractors.glossary import extract_glossary
 from extractors.layout import read_document
 from extractors.metadata import extract_metadata
-from extractors.owners import canonical_owner
-from extractors.recommendations import extract_recommendations
+from extractors.recommendations.owners import canonical_owner
+from extractors.recommendations import extract_earlier_recommendations, extract_recommendations
 from extractors.sections import extract_sections
 from extractors.table_shape import quality_problems as table_quality
 from extractors.tables import extract_tables
@@ -63,6 +63,7 @@ def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(
     tables, table_problems = ([], [])
     if settings.with_tables:
         tables, table_problems = stage("tables", extract_tables, doc, default=([], []))
+    earlier = stage("earlier recommendations", extract_earlier_recommendations, doc, tables, default=[])
     tables = without_summary_tables(tables, recs)
     table_problems = [*table_problems, *table_quality(tables)]
     problems = [*problems, *rec_problems, *note_problems, *table_problems]
@@ -75,6 +76,7 @@ def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(
         glossary=tuple(glossary),
         owner_refs=tuple(refs),
         problems=tuple(problems),
+        earlier_recommendations=tuple(earlier),
     )
 
 
