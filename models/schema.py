@@ -116,6 +116,10 @@ INDEXES = [
     ("recommendation_owners", ["report_id"]), ("quality", ["report_id"]),
     ("statuses", ["recommendation_id"]), ("recommendation_links", ["from_id"]),
     ("recommendation_links", ["to_id"]),
+    # facets and lookups of the pages (pipeline/datasette)
+    ("recommendations", ["theme"]), ("recommendations", ["method"]), ("owners", ["parent"]),
+    ("owners", ["label"]), ("statuses", ["assessed_by_report_id"]), ("reports", ["year"]),
+    ("sections", ["report_id", "kind"]),
 ]
 
 # Tables whose rows all belong to one report and are rewritten when it is re-ingested.
@@ -142,6 +146,7 @@ def migrate(db: sqlite_utils.Database) -> None:
 
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version >= SCHEMA_VERSION and "reports" in db.table_names():
+        _derived(db)
         create_views(db)  # cheap, and keeps views current when the code changes them
         return
     for name, spec in TABLES.items():
@@ -152,5 +157,27 @@ def migrate(db: sqlite_utils.Database) -> None:
     for table, cols in FTS_COLUMNS.items():
         if not db[table].detect_fts():
             db[table].enable_fts(cols, tokenize=FTS_TOKENIZE, create_triggers=True)
+    _derived(db)
     create_views(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _derived(db: sqlite_utils.Database) -> None:
+    """The latest-status table and the stemmed search indexes, added to older databases too
+    (each is created, and filled, only when missing)."""
+    from models.latest import create_latest_tables, refresh_latest_statuses
+    from models.search import create_stem_indexes
+
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if create_latest_tables(conn):
+            refresh_latest_statuses(conn)
+        create_stem_indexes(conn)
+        for table, cols in INDEXES:  # indexes added since the database was made
+            conn.execute(f"CREATE INDEX IF NOT EXISTS [idx_{table}_{'_'.join(cols)}] "
+                         f"ON [{table}] ({', '.join(f'[{c}]' for c in cols)})")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

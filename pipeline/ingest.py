@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from models.errors import NoTextLayer, SuiviError
+from models.latest import refresh_latest_statuses
 from models.schema import open_db
 from models.store import known_hashes, record_failure, report_rows, write_report
 from pipeline.discover import Candidate, discover
@@ -161,6 +162,8 @@ def ingest(paths: Iterable[str], db_path: str, settings: ExtractSettings = Extra
                 result.failed.append((cand.path, error))
             _tick(progress, cand.path)
         _update_links(db, result.ingested)
+        if result.ingested:  # re-ingested reports drop the statuses they had given
+            refresh_latest_statuses(db.conn)
     finally:
         db.conn.close()
     return result

@@ -28,6 +28,7 @@ import sqlite_utils
 from extractors.patterns.statuses import REC_REF, REPORT_NUMBER, STATUSES, YEAR, classify_status, fold
 from extractors.status_tables import StatusObservation, find_status_observations
 from models.errors import BadStatusFile
+from models.latest import refresh_latest_statuses
 from models.records import Table
 
 log = logging.getLogger(__name__)
@@ -182,13 +183,17 @@ def write_statuses(db: sqlite_utils.Database, rows: Sequence[dict],
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
+        touched = [r["recommendation_id"] for r in rows]
         if replacing_report is not None:
+            touched += [i for (i,) in conn.execute("SELECT recommendation_id FROM statuses "
+                                                   "WHERE assessed_by_report_id = ?", (replacing_report,))]
             conn.execute("DELETE FROM statuses WHERE assessed_by_report_id = ?", (replacing_report,))
         if rows:
             cols = list(rows[0].keys())
             sql = (f"INSERT OR REPLACE INTO statuses ({', '.join(cols)}) "
                    f"VALUES ({', '.join('?' for _ in cols)})")
             conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
+        refresh_latest_statuses(conn, touched)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
