@@ -30,6 +30,7 @@ from extractors.status_tables import StatusObservation, find_status_observations
 from models.errors import BadStatusFile
 from models.latest import refresh_latest_statuses
 from models.records import Table
+from pipeline.tracker import is_tracker, tracker_lines, tracker_rows
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,8 @@ def read_status_csv(path: str | Path, db: sqlite_utils.Database) -> list[dict]:
             raise _bad(path, [BadRow(1, "empty file: expected a header row "
                                         f"({', '.join(CSV_COLUMNS)})")])
         header = [h.strip().lower() for h in header]
+        if is_tracker(header):  # `suivi export --tracker`, edited: only changed lines count
+            return tracker_rows(path, tracker_lines(reader, header), db)
         missing = [c for c in REQUIRED if c not in header]
         if missing:
             raise _bad(path, [BadRow(1, f"missing column(s) {', '.join(missing)} in the header; "
