@@ -9,24 +9,11 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from models.latest import NUMBER  # 2 sorts before 10
+
 VIEWS: dict[str, str] = {}
 
-# A recommendation number as an integer when it is one, so that 2 sorts before 10;
-# printed labels ("018/14") stay text and sort after the numbers.
-NUMBER = ("CASE WHEN r.number GLOB '[0-9]*' AND r.number NOT GLOB '*[^0-9]*' "
-          "THEN CAST(r.number AS INTEGER) ELSE r.number END")
-
-# One row per recommendation and canonical addressee, with year and latest status: lets
-# Datasette facet recommendations by addressee and by ministry (pipeline/publish.py).
-VIEWS["recommendations_by_owner"] = f"""
-SELECT o.label AS owner, COALESCE(o.parent, o.label) AS ministry, r.report_id, rep.year,
-       {NUMBER} AS number, COALESCE(r.text, r.summary_text) AS text, r.page, r.theme,
-       COALESCE(ls.statut, 'inconnu') AS status, r.id AS recommendation_id, ro.owner_id
-FROM recommendation_owners ro
-JOIN recommendations r ON r.id = ro.recommendation_id
-JOIN reports rep ON rep.id = r.report_id
-LEFT JOIN owners o ON o.id = ro.owner_id
-LEFT JOIN latest_statuses ls ON ls.recommendation_id = r.id"""
+# `recommendations_by_owner` is a table kept by models/latest.py (facets need indexes).
 
 # How a link reads from each end. pipeline/link.py stores one row per pair, from the later
 # recommendation (from_id) to the earlier one (to_id).
@@ -61,32 +48,7 @@ FROM recommendations r
 JOIN reports rep ON rep.id = r.report_id
 LEFT JOIN latest_statuses ls ON ls.recommendation_id = r.id"""
 
-# Per ministry (directorates rolled up into their parent): how many recommendations, how
-# many in each latest status, and the implementation rate by the Cour des comptes'
-# convention: (implemented + partially implemented) / assessed, where "assessed" leaves
-# out recommendations with no status and those "devenue sans objet".
-VIEWS["owner_scorecard"] = """
-WITH per_rec AS (
-  SELECT DISTINCT COALESCE(o.parent, o.label, ro.owner_id) AS ministry, ro.recommendation_id,
-         ro.report_id, COALESCE(ls.status, 'unknown') AS status
-  FROM recommendation_owners ro
-  LEFT JOIN owners o ON o.id = ro.owner_id
-  LEFT JOIN latest_statuses ls ON ls.recommendation_id = ro.recommendation_id)
-SELECT ministry AS owner,
-       COUNT(*) AS recommendations, COUNT(DISTINCT report_id) AS reports,
-       SUM(status = 'implemented') AS implemented,
-       SUM(status = 'partially_implemented') AS partially_implemented,
-       SUM(status = 'in_progress') AS in_progress,
-       SUM(status = 'not_implemented') AS not_implemented,
-       SUM(status = 'refused') AS refused,
-       SUM(status = 'no_longer_relevant') AS no_longer_relevant,
-       SUM(status = 'unknown') AS unknown,
-       SUM(status NOT IN ('unknown', 'no_longer_relevant')) AS assessed,
-       CASE WHEN SUM(status NOT IN ('unknown', 'no_longer_relevant')) > 0
-            THEN ROUND(100.0 * SUM(status IN ('implemented', 'partially_implemented'))
-                       / SUM(status NOT IN ('unknown', 'no_longer_relevant')), 1) END AS rate
-FROM per_rec
-GROUP BY ministry"""
+# `owner_scorecard` is a table kept by models/latest.py too (a few rows, costly to compute).
 
 
 def create_views(db: sqlite_utils.Database) -> None:

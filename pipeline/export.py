@@ -10,6 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from models.latest import DERIVED_TABLES
 from models.schema import TABLES, open_db
 from pipeline.tracker import TRACKER_FILE, TRACKER_SQL  # noqa: F401  (public names)
 
@@ -22,7 +23,9 @@ def export_tables(db_path: str, out_dir: str, excel: bool = False) -> list[Path]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    names = [t for t in TABLES if t in db.table_names()] + [v for v in db.view_names()]
+    present = set(db.table_names())
+    names = ([t for t in (*TABLES, *DERIVED_TABLES) if t in present]
+             + [v for v in db.view_names()])
     for name in names:
         path = out / f"{name}.csv"
         write_query_csv(db, f"SELECT * FROM [{name}]", path, excel)

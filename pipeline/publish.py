@@ -254,7 +254,7 @@ TABLES: dict[str, tuple[str, str, list[str], str | None, str | None]] = {
     "recommendation_history": ("Historique des recommandations", "Une ligne par recommandation : "
                                "dernier statut, nombre d'observations, recommandations liées "
                                "dans d'autres rapports.",
-                               ["report_year", "latest_status"], None, None),
+                               ["latest_status"], None, None),
     "owner_scorecard": ("Bilan par destinataire", "Pour chaque ministère (ses directions "
                         "regroupées) : combien de recommandations, leur dernier statut et le taux de "
                         "mise en œuvre (mises en œuvre ou partiellement, parmi les évaluées ; les "
@@ -297,26 +297,21 @@ HIDDEN_TABLES = ("file_stats", "status_labels")
 # so the order there is `position`; the views give N° as a number.
 UNSORTABLE = {"recommendations": {"number"}}
 
-# Small SQL pieces shared by the canned queries.
-LATEST_STATUS = ("COALESCE((SELECT ls.statut FROM latest_statuses ls WHERE ls.recommendation_id = r.id), "
-                 "'inconnu')")
-
 QUERIES: dict[str, dict] = {
     "recommandations_par_destinataire": {
         "title": "Recommandations adressées à un destinataire",
         "description": "Tapez une partie du nom (« justice », « interieur », « DGCS ») : majuscules "
-                       "et accents ne comptent pas.",
-        "sql": f"""SELECT DISTINCT r.report_id AS rapport, rep.year AS annee, r.number AS numero,
-  r.owner AS destinataire, r.text AS texte, r.page AS page, {LATEST_STATUS} AS statut,
-  r.id AS recommandation
-FROM recommendations r
-JOIN reports rep ON rep.id = r.report_id
-LEFT JOIN recommendation_owners ro ON ro.recommendation_id = r.id
-LEFT JOIN owners o ON o.id = ro.owner_id
-WHERE suivi_fold(r.owner) LIKE '%' || suivi_fold(:destinataire) || '%'
-   OR suivi_fold(o.label) LIKE '%' || suivi_fold(:destinataire) || '%'
-   OR suivi_fold(o.acronym) = suivi_fold(:destinataire)
-ORDER BY rep.year, r.report_id, r.position""",
+                       "et accents ne comptent pas ; un ministère comprend ses directions.",
+        "sql": """SELECT b.report_id AS rapport, b.year AS annee, b.number AS numero,
+  GROUP_CONCAT(b.owner, ' ; ') AS destinataire, b.text AS texte, b.page AS page, b.status AS statut,
+  b.recommendation_id AS recommandation
+FROM recommendations_by_owner b
+WHERE b.owner_id IN (SELECT id FROM owners
+                     WHERE suivi_fold(label) LIKE '%' || suivi_fold(:destinataire) || '%'
+                        OR suivi_fold(parent) LIKE '%' || suivi_fold(:destinataire) || '%'
+                        OR suivi_fold(acronym) = suivi_fold(:destinataire))
+GROUP BY b.recommendation_id
+ORDER BY b.year, b.report_id, b.position""",
     },
     "recommandations_ouvertes": {
         "title": "Recommandations ouvertes",
@@ -379,8 +374,7 @@ ORDER BY t.position""",
 
 # Which base tables each canned query reads (a query is published only if they exist).
 QUERY_NEEDS = {
-    "recommandations_par_destinataire": {"recommendations", "reports", "recommendation_owners", "owners",
-                                         "latest_statuses"},
+    "recommandations_par_destinataire": {"recommendations_by_owner", "owners"},
     "recommandations_ouvertes": {"recommendations", "reports", "latest_statuses"},
     "recommandations_reprises": {"recommendation_links", "recommendations", "reports"},
     "chronologie_des_statuts": {"statuses", "recommendations", "status_labels"},
@@ -426,8 +420,8 @@ def build_metadata(db_path: str | None = None, db_name: str = "reports",
         tables, views = _table_names(db_path)
     else:
         tables = set(TABLES) | set(FTS.values())
-        views = {"recommendations_by_owner", "recommendation_history", "owner_scorecard"}
-        tables |= {"latest_statuses", "status_labels", *EXACT_FTS}
+        views = {"recommendation_history", "owner_scorecard"}
+        tables |= {"latest_statuses", "status_labels", "recommendations_by_owner", *EXACT_FTS}
     present = tables | views
     described: dict[str, dict] = {}
     labels: dict[str, dict[str, str]] = {}
@@ -501,6 +495,14 @@ def default_corpus(db_path: str) -> list[str]:
     return found
 
 
+# Datasette settings of `suivi serve` (and of the page bench): suggested facets cost a
+# query per column on every table page, which a reader never asked for.
+SERVE_SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 1000, "suggest_facets": False,
+                  # a canned query page shows at most this many rows (tables page by 100;
+                  # their CSV streams every row)
+                  "max_returned_rows": 300}
+
+
 def serve_command(db_path: str, host: str = "127.0.0.1", port: int = 8001,
                   corpus: list[str] | None = None) -> tuple[list[str], Path]:
     """The Datasette command line that serves `db_path` read-only, and the metadata it uses."""
@@ -508,9 +510,14 @@ def serve_command(db_path: str, host: str = "127.0.0.1", port: int = 8001,
         raise PublishError(f"{db_path}: no such database (run `suivi ingest corpus/` first)")
     meta = write_metadata(db_path, corpus=corpus if corpus is not None else default_corpus(db_path))
     cmd = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "-m", str(meta),
-           "--host", host, "--port", str(port), "--setting", "sql_time_limit_ms", "5000",
-           "--setting", "facet_time_limit_ms", "1000", "--setting", "suggest_facets", "off"]
+           "--host", host, "--port", str(port)]
+    for key, value in SERVE_SETTINGS.items():
+        cmd += ["--setting", key, _setting(value)]
     return cmd, meta
+
+
+def _setting(value) -> str:
+    return ("on" if value else "off") if isinstance(value, bool) else str(value)
 
 
 def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001,

@@ -24,16 +24,20 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from pipeline.datasette import chart, pages, routes, search
-from pipeline.datasette.labels import (HIDDEN_COLUMNS, LINK_KINDS, LOOKUPS, QUERY_LABELS,
-                                       STATUS_COLUMNS, STATUS_LABELS, french_description)
+from pipeline.datasette.labels import (HIDDEN_COLUMNS, LINK_KINDS, LOOKUPS, OPEN_STATUSES,
+                                       QUERY_LABELS, STATUS_COLUMNS, STATUS_LABELS, french_description)
 from pipeline.datasette.search import fold, fts_query  # noqa: F401  (public names)
 from pipeline.datasette.routes import view_url  # noqa: F401
+from pipeline.datasette import urls as U
 from pipeline.page_images import PageImageError
 
 ROW_PAGES = {"recommendations": "suivi_recommendation.html", "reports": "suivi_report.html",
              "owners": "suivi_owner.html"}
+REC_COLUMNS = ("recommendation_id", "recommandation")  # ids that open the recommendation page
 OWNER_COLUMNS = {("owner_scorecard", "owner"), ("recommendations_by_owner", "owner"),
                  ("recommendations_by_owner", "ministry")}
+CELL_COLUMNS = ({c for _, c in OWNER_COLUMNS} | set(REC_COLUMNS) | set(STATUS_COLUMNS.values())
+                | {"kind"} | set(routes.PAGE_COLUMNS))
 
 
 @hookimpl
@@ -54,13 +58,18 @@ def asgi_wrapper(datasette):
 
 
 def owner_url(datasette, name: str) -> str:
-    return datasette.urls.path("/-/suivi/destinataire") + "?" + urlencode({"nom": name})
+    return U.path(datasette, "/-/suivi/destinataire") + "?" + urlencode({"nom": name})
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
+    if column not in CELL_COLUMNS or value is None:  # called for every cell: leave early
+        return None
     if (table, column) in OWNER_COLUMNS and isinstance(value, str) and value:
         return Markup(f'<a href="{html.escape(owner_url(datasette, value))}">{html.escape(value)}</a>')
+    if column in REC_COLUMNS and isinstance(value, str) and value and table != "recommendations":
+        url = U.row(datasette, database, "recommendations", value)
+        return Markup(f'<a href="{html.escape(url)}" title="Fiche de la recommandation">{html.escape(value)}</a>')
     if STATUS_COLUMNS.get(table) == column and value in STATUS_LABELS:
         return STATUS_LABELS[value]
     if table == "recommendation_links" and column == "kind" and value in LINK_KINDS:
@@ -107,8 +116,8 @@ def _years(request) -> int:
 
 
 def _recommendation_urls(datasette, database: str, data: dict) -> None:
-    rec, urls = data["rec"], datasette.urls
-    data["report_url"] = urls.row(database, "reports", rec["report_id"])
+    rec = data["rec"]
+    data["report_url"] = U.row(datasette, database, "reports", rec["report_id"])
     bbox = tuple(rec.get(k) for k in routes.BBOX_KEYS)
     if rec.get("page") or rec.get("summary_page"):
         page = rec.get("page") or rec.get("summary_page")
@@ -117,40 +126,42 @@ def _recommendation_urls(datasette, database: str, data: dict) -> None:
         args = {"db": database}
         if all(v is not None for v in bbox):
             args.update({k: f"{float(v):g}" for k, v in zip(routes.BBOX_KEYS, bbox)})
-        data["thumb_url"] = urls.path(f"/-/suivi/page/{rec['report_id']}/{int(page)}.png?{urlencode(args)}")
+        data["thumb_url"] = U.path(datasette, f"/-/suivi/page/{rec['report_id']}/{int(page)}.png?{urlencode(args)}")
     for o in data["owners"]:
         o["url"] = owner_url(datasette, o["label"] or o["owner_id"])
         o["parent_url"] = owner_url(datasette, o["parent"]) if o.get("parent") else None
     for t in data["timeline"]:
-        t["report_url"] = (urls.row(database, "reports", t["assessed_by_report_id"])
+        t["report_url"] = (U.row(datasette, database, "reports", t["assessed_by_report_id"])
                            if t.get("assessed_by_report_id") else None)
     for r in data["related"]:
-        r["url"] = urls.row(database, "recommendations", r["id"])
-        r["report_url"] = urls.row(database, "reports", r["report_id"])
+        r["url"] = U.row(datasette, database, "recommendations", r["id"])
+        r["report_url"] = U.row(datasette, database, "reports", r["report_id"])
 
 
 def _report_urls(datasette, database: str, data: dict) -> None:
-    rid, urls = data["report"]["id"], datasette.urls
+    rid = data["report"]["id"]
     for r in data["recs"]:
-        r["url"] = urls.row(database, "recommendations", r["id"])
+        r["url"] = U.row(datasette, database, "recommendations", r["id"])
         r["view_url"] = (view_url(datasette, database, rid, r["page"],
                                   tuple(r[k] for k in routes.BBOX_KEYS)) if r["page"] else None)
     for other in data["followed_by"] + data["follows"]:
-        other["url"] = urls.row(database, "reports", other["id"])
+        other["url"] = U.row(datasette, database, "reports", other["id"])
     data["page_urls"] = [(p, view_url(datasette, database, rid, p)) for p in data["pages"]]
     for s in data["sections"]:
         s["view_url"] = view_url(datasette, database, rid, s["page"]) if s.get("page") else None
 
 
 def _owner_urls(datasette, database: str, data: dict) -> None:
-    urls = datasette.urls
-    for r in data["recs"]:
-        r["url"] = urls.row(database, "recommendations", r["id"])
-        r["report_url"] = urls.row(database, "reports", r["report_id"])
+    for r in data["overdue"] + data["old"]:
+        r["url"] = U.row(datasette, database, "recommendations", r["id"])
+        r["report_url"] = U.row(datasette, database, "reports", r["report_id"])
     for m in data["members"]:
-        m["url"] = urls.row(database, "owners", m["id"])
-    data["table_url"] = urls.table(database, "recommendations_by_owner") + "?" + urlencode(
-        {"ministry": data["name"]})
+        m["url"] = owner_url(datasette, m["label"]) if m["label"] != data["name"] else None
+    table = U.table(datasette, database, "recommendations_by_owner")
+    column = "ministry" if any(m["label"] != data["name"] for m in data["members"]) else "owner"
+    data["table_url"] = table + "?" + urlencode({column: data["name"]})
+    data["open_url"] = table + "?" + urlencode(
+        {column: data["name"], "status__in": ",".join(STATUS_LABELS[c] for c in OPEN_STATUSES)})
 
 
 async def owner_view(datasette, request):
@@ -170,9 +181,25 @@ async def owner_view(datasette, request):
     return Response.html(await datasette.render_template("suivi_owner_page.html", context, request=request))
 
 
+async def home_view(datasette, request):
+    """The home page: the start box and the main tables by their French titles (Datasette's
+    own index counts the rows of every table, FTS ones included, on every visit)."""
+    names = [n for n, db in datasette.databases.items() if n != "_internal"]
+    if not names:
+        return Response.html("Aucune base servie.", status=404)
+    meta = datasette.metadata() or {}
+    tables = (meta.get("databases") or {}).get(names[0], {}).get("tables") or {}
+    main = [{"name": n, "title": t.get("title") or n, "description": t.get("description") or "",
+             "url": U.table(datasette, names[0], n)}
+            for n, t in tables.items() if not t.get("hidden") and t.get("title")]
+    context = {"databases": [{"name": n} for n in names], "main_tables": main, "metadata": meta}
+    return Response.html(await datasette.render_template("suivi_home.html", context, request=request))
+
+
 @hookimpl
 def register_routes():
     return [
+        (r"^/$", home_view),
         (r"^/-/suivi/page/(?P<report_id>[^/]+)/(?P<page>\d+)\.png$", routes.page_png),
         (r"^/-/suivi/view/(?P<report_id>[^/]+)/(?P<page>\d+)$", routes.page_view),
         (r"^/-/suivi/chart$", chart.chart_view),
@@ -183,5 +210,5 @@ def register_routes():
 
 @hookimpl
 def menu_links(datasette):
-    return [{"href": datasette.urls.path("/-/suivi/recherche"), "label": "Rechercher"},
-            {"href": datasette.urls.path("/-/suivi/chart"), "label": "Graphique des statuts"}]
+    return [{"href": U.path(datasette, "/-/suivi/recherche"), "label": "Rechercher"},
+            {"href": U.path(datasette, "/-/suivi/chart"), "label": "Graphique des statuts"}]

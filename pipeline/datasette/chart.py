@@ -17,17 +17,16 @@ STATUS_COLORS = {"implemented": "#2e7d32", "partially_implemented": "#9ccc65",
                  "no_longer_relevant": "#90a4ae", "unknown": "#cfd8dc"}
 
 
+# Latest statuses by report year, and by ministry (directorates rolled up), from the
+# tables models/latest.py keeps (the owner table holds French labels: mapped back to codes).
 CHART_SQL = {
-    "year": """SELECT COALESCE(CAST(rep.year AS TEXT), 'sans date') AS grp, {status} AS st,
-  COUNT(*) AS n FROM recommendations r JOIN reports rep ON rep.id = r.report_id
+    "year": """SELECT COALESCE(CAST(rep.year AS TEXT), 'sans date') AS grp, ls.status AS st,
+  COUNT(*) AS n FROM latest_statuses ls JOIN reports rep ON rep.id = ls.report_id
   GROUP BY grp, st ORDER BY grp""",
-    "owner": """SELECT COALESCE(o.parent, o.label, r.owner, 'non précisé') AS grp, {status} AS st,
-  COUNT(DISTINCT r.id) AS n FROM recommendations r
-  LEFT JOIN recommendation_owners ro ON ro.recommendation_id = r.id
-  LEFT JOIN owners o ON o.id = ro.owner_id
-  GROUP BY grp, st""",
+    "owner": """SELECT COALESCE(ministry, 'non précisé') AS grp, status AS st,
+  COUNT(DISTINCT recommendation_id) AS n FROM recommendations_by_owner GROUP BY grp, st""",
 }
-LATEST = "COALESCE((SELECT ls.status FROM latest_statuses ls WHERE ls.recommendation_id = r.id), 'unknown')"
+_CODES = {label: code for code, label in STATUS_LABELS.items()}
 
 
 def stacked_bars_svg(counts: dict[str, dict[str, int]], status_labels: dict[str, str],
@@ -73,10 +72,11 @@ def stacked_bars_svg(counts: dict[str, dict[str, int]], status_labels: dict[str,
 
 
 async def chart_data(db, by: str, limit: int = 25) -> dict[str, dict[str, int]]:
-    rows = (await db.execute(CHART_SQL[by].format(status=LATEST))).rows
+    rows = (await db.execute(CHART_SQL[by])).rows
     counts: dict[str, dict[str, int]] = {}
     for row in rows:
-        counts.setdefault(row["grp"], {})[row["st"]] = row["n"]
+        code = _CODES.get(row["st"], row["st"]) if by == "owner" else row["st"]
+        counts.setdefault(row["grp"], {})[code] = row["n"]
     if by == "owner":  # the most addressed owners first
         ordered = sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:limit]
         counts = dict(ordered)

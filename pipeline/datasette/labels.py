@@ -21,7 +21,7 @@ _BBOX = ["x0", "top", "x1", "bottom"]
 HIDDEN_COLUMNS: dict[str, list[str]] = {
     "reports": ["sha256", "backend", "ingested_at", "file_name"],
     "recommendations": ["position", "method", *_BBOX],
-    "recommendations_by_owner": ["owner_id", "recommendation_id"],
+    "recommendations_by_owner": ["owner_id", "recommendation_id", "position"],
     "recommendation_history": ["recommendation_id"],
     "sections": ["position", "parent_id", "method", *_BBOX],
     "footnotes": ["position", *_BBOX],

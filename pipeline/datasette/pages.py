@@ -146,51 +146,42 @@ async def report(db, report_id: str) -> dict | None:
 
 
 # ---------------------------------------------------------------- addressee
-async def owner_members(db, key: str) -> tuple[str, list[dict]]:
-    """The addressee named by `key` (an owner id or a label) and the owners rolled up into it:
-    itself and every owner whose parent is it (by label or by id)."""
-    me = (await db.execute("SELECT id, label, parent FROM owners WHERE id = ?", [key])).first()
-    name = me["label"] if me else key
-    rows = (await db.execute(
-        "SELECT id, label, parent, acronym FROM owners WHERE id = :k OR label = :n OR parent = :n "
-        "OR parent = :k ORDER BY parent IS NOT NULL, label", {"k": key, "n": name})).rows
-    return name, [dict(r) for r in rows]
+LIST_LIMIT = 50  # rows of each list on the addressee page; the table has the rest
 
 
 async def owner(db, key: str, years_open: int = DEFAULT_OPEN_YEARS, today: dt.date | None = None) -> dict | None:
-    name, members = await owner_members(db, key)
-    if not members:
+    """The addressee named by `key` (an owner id, its label, or a ministry its directorates
+    roll up into) with counts, rate, trends and the overdue and long-open lists."""
+    me = (await db.execute("SELECT label FROM owners WHERE id = ?", [key])).first()
+    name = me["label"] if me else key
+    rows = [dict(r) for r in (await db.execute(
+        """SELECT b.owner, b.owner_id, b.recommendation_id AS id, b.report_id, b.number, b.text,
+       b.year, COALESCE(ls.status, 'unknown') AS status, ls.as_of, ls.target
+FROM recommendations_by_owner b LEFT JOIN latest_statuses ls ON ls.recommendation_id = b.recommendation_id
+WHERE b.ministry = :n OR b.owner = :n ORDER BY b.year, b.report_id, b.position""", {"n": name})).rows]
+    if not rows:
         return None
-    ids = [m["id"] for m in members]
-    marks = ", ".join("?" for _ in ids)
-    recs = [dict(r) for r in (await db.execute(
-        f"""SELECT DISTINCT r.id, r.report_id, r.number, COALESCE(r.text, r.summary_text) AS text,
-       r.page, rep.year, rep.title AS report_title, COALESCE(ls.status, 'unknown') AS status,
-       ls.as_of, ls.target, r.position
-FROM recommendation_owners ro JOIN recommendations r ON r.id = ro.recommendation_id
-JOIN reports rep ON rep.id = r.report_id
-LEFT JOIN latest_statuses ls ON ls.recommendation_id = r.id
-WHERE ro.owner_id IN ({marks})
-ORDER BY rep.year, r.report_id, r.position""", ids)).rows]
-    for r in recs:
+    members: dict[str, dict] = {}
+    recs: dict[str, dict] = {}
+    for r in rows:
+        m = members.setdefault(r["owner_id"], {"id": r["owner_id"], "label": r["owner"], "statuses": {}})
+        m["statuses"][r["id"]] = r["status"]
+        recs.setdefault(r["id"], r)
+    recs_list = list(recs.values())
+    for r in recs_list:
         r["label"] = label(r["status"])
     today = today or dt.date.today()
-    by_year = _trend(recs, lambda r: r["year"])
-    by_assessment = _trend([r for r in recs if r["as_of"]], lambda r: _year(r["as_of"]))
-    overdue = [r for r in recs if r["status"] in OPEN_STATUSES and _due(r["target"], today)]
-    old = [r for r in recs if r["status"] in OPEN_STATUSES and r["year"]
+    overdue = [r for r in recs_list if r["status"] in OPEN_STATUSES and _due(r["target"], today)]
+    old = [r for r in recs_list if r["status"] in OPEN_STATUSES and r["year"]
            and r["year"] <= today.year - years_open]
-    per_member = []
-    for m in members:
-        mine = [r["status"] for r in (await db.execute(
-            "SELECT COALESCE(ls.status, 'unknown') AS status FROM recommendation_owners ro "
-            "LEFT JOIN latest_statuses ls ON ls.recommendation_id = ro.recommendation_id "
-            "WHERE ro.owner_id = ?", [m["id"]])).rows]
-        per_member.append({**m, **counts_and_rate(mine)})
-    return {"name": name, "members": per_member, "recs": recs,
-            "score": counts_and_rate([r["status"] for r in recs]), "by_year": by_year,
-            "by_assessment": by_assessment, "overdue": overdue, "old": old,
-            "years_open": years_open, "today": today.isoformat()}
+    per_member = sorted(({"id": m["id"], "label": m["label"], **counts_and_rate(list(m["statuses"].values()))}
+                         for m in members.values()), key=lambda m: (m["label"] != name, m["label"] or ""))
+    return {"name": name, "members": per_member, "score": counts_and_rate([r["status"] for r in recs_list]),
+            "by_year": _trend(recs_list, lambda r: r["year"]),
+            "by_assessment": _trend([r for r in recs_list if r["as_of"]], lambda r: _year(r["as_of"])),
+            "overdue": overdue[:LIST_LIMIT], "n_overdue": len(overdue), "old": old[:LIST_LIMIT],
+            "n_old": len(old), "years_open": years_open, "today": today.isoformat(),
+            "limit": LIST_LIMIT}
 
 
 def _trend(recs: list[dict], key) -> list[dict]:

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from pipeline.datasette import urls as U
 from pipeline.page_images import (DEFAULT_SCALE, Highlight, PageImageError, find_pdf,
                                   highlighted_page, render_page)
 
@@ -43,7 +44,7 @@ def view_url(datasette, database: str, report_id: str, page: int, bbox=None, lab
         args["rec"] = rec
     if label:
         args["label"] = label
-    path = datasette.urls.path(f"/-/suivi/view/{report_id}/{int(page)}")
+    path = U.path(datasette, f"/-/suivi/view/{report_id}/{int(page)}")
     return f"{path}?{urlencode(args)}#zone"
 
 
@@ -79,7 +80,8 @@ def page_cell(row, value, column, table, database, datasette):
     # recommendation has no body statement (models/store.py).
     if column == "page" or (column == "summary_page" and data.get("page") is None):
         bbox = tuple(data.get(k) for k in BBOX_KEYS)
-    rec = data.get("recommendation_id") or (data.get("id") if table == "recommendations" else None)
+    rec = (data.get("recommendation_id") or data.get("recommandation")
+           or (data.get("id") if table == "recommendations" else None))
     url = view_url(datasette, database, str(report_id), page, bbox, _item_label(data, table),
                    rec=rec if column == "page" else None)
     zone = (bbox and all(v is not None for v in bbox)) or (rec and column == "page")
@@ -208,7 +210,7 @@ async def page_view(datasette, request):
             continue
         rows = (await db.execute(sql, {"r": report["id"], "p": page})).rows
         links = [{"label": r["label"], "status": r["status"] if "status" in r.keys() else None,
-                  "row_url": datasette.urls.row(db.name, table, r["id"]),
+                  "row_url": U.row(datasette, db.name, table, r["id"]),
                   "view_url": view_url(datasette, db.name, report["id"], page,
                                        tuple(r[k] for k in BBOX_KEYS), r["label"])} for r in rows]
         if links:
@@ -225,12 +227,12 @@ async def page_view(datasette, request):
     context = {
         "report": report, "page": page, "page_row": dict(page_row) if page_row else None,
         "database": db.name, "label": request.args.get("label"), "box": box,
-        "image_url": datasette.urls.path(f"/-/suivi/page/{report['id']}/{page}.png?{urlencode(args)}"),
+        "image_url": U.path(datasette, f"/-/suivi/page/{report['id']}/{page}.png?{urlencode(args)}"),
         "size": size, "missing_pdf": missing, "items": items,
         "prev_url": (view_url(datasette, db.name, report["id"], page - 1) if page > 1 else None),
         "next_url": (view_url(datasette, db.name, report["id"], page + 1)
                      if page < (report["page_count"] or 0) else None),
-        "report_url": datasette.urls.row(db.name, "reports", report["id"]),
+        "report_url": U.row(datasette, db.name, "reports", report["id"]),
     }
     return Response.html(await datasette.render_template("suivi_page.html", context, request=request))
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from models.latest import STATUS_LABELS
 from pipeline.datasette.routes import BBOX_KEYS, _database, _error, view_url
+from pipeline.datasette import urls as U
 from pipeline.page_images import PageImageError
 
 # A quoted phrase, a word with an optional prefix star, or anything else (dropped).
@@ -135,7 +136,7 @@ async def search(db, datasette, text: str) -> dict:
             if "snip" in r:
                 r["snip"] = highlighted(r["snip"])
             if kind == "recommendations":
-                r["url"] = datasette.urls.row(db.name, "recommendations", r["id"])
+                r["url"] = U.row(datasette, db.name, "recommendations", r["id"])
                 r["status_label"] = STATUS_LABELS.get(r["status"] or "unknown")
                 r["view_url"] = (view_url(datasette, db.name, r["report_id"], r["page"], rec=r["id"],
                                           label=f"Recommandation n°{r['number']}") if r["page"] else None)
@@ -145,7 +146,7 @@ async def search(db, datasette, text: str) -> dict:
             elif kind == "pages":
                 r["view_url"] = view_url(datasette, db.name, r["report_id"], r["page"])
             elif kind == "themes":
-                r["url"] = datasette.urls.table(db.name, "recommendations") + "?" + urlencode(
+                r["url"] = U.table(datasette, db.name, "recommendations") + "?" + urlencode(
                     {"theme": r["theme"]})
         out["groups"][kind] = rows
     return out
@@ -159,6 +160,6 @@ async def search_view(datasette, request):
     text = request.args.get("q", "")
     found = await search(db, datasette, text) if text.strip() else {"q": "", "groups": {}, "counts": {}}
     context = {"database": db.name, "text": text, **found,
-               "table_search_url": datasette.urls.table(db.name, "recommendations")
+               "table_search_url": U.table(datasette, db.name, "recommendations")
                + "?" + urlencode({"_search": found["q"]})}
     return Response.html(await datasette.render_template("suivi_search.html", context, request=request))
