@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable
 
+from extractors.layout import Backend, open_backend
 from extractors.patterns.notes_tables import CAPTION, SOURCE, TABLE_NOTE
 from extractors.table_captions import (Caption, find_captions, lines_after, page_notes, read_source_and_notes,
                                        text_block, untitled_caption)
@@ -75,7 +76,7 @@ class _Glyphs:
     def __init__(self, doc: Document, problems: list[Problem]) -> None:
         self.doc, self.problems = doc, problems
         self.cache: dict[int, GlyphPage | None] = {}
-        self.pdf = None
+        self.reader: Backend | None = None
 
     def page(self, n: int) -> GlyphPage | None:
         if n not in self.cache:
@@ -87,24 +88,14 @@ class _Glyphs:
         return self.cache[n]
 
     def _chars(self, n: int) -> list[dict]:
-        if self.doc.backend == "pdfium":
-            import pypdfium2 as pdfium
-
-            from extractors.pdf_backends import _pdfium_page
-
-            if self.pdf is None:
-                self.pdf = pdfium.PdfDocument(self.doc.path)
-            return glyph_chars(_pdfium_page(self.pdf, n - 1, with_drawings=False).glyphs)
-        import pdfplumber
-
-        if self.pdf is None:
-            self.pdf = pdfplumber.open(self.doc.path)
-        return [c for c in self.pdf.pages[n - 1].chars if c.get("upright", True)]
+        if self.reader is None:
+            self.reader = open_backend(self.doc.path, self.doc.backend)
+        return glyph_chars(self.reader.glyphs(n))
 
     def close(self) -> None:
-        if self.pdf is not None:
-            self.pdf.close()
-            self.pdf = None
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
 
 
 def captions_below(doc: Document, body: float, captions: list[Caption], found) -> bool:

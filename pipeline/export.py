@@ -5,13 +5,13 @@ software opens without an import dialog.
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import sqlite_utils
 
 from models.latest import DERIVED_TABLES
 from models.schema import TABLES, open_db
+from pipeline.csv_io import write_csv
 from pipeline.tracker import TRACKER_FILE, TRACKER_SQL  # noqa: F401  (public names)
 
 
@@ -53,11 +53,6 @@ def export_tracker(db_path: str, out_path: str, excel: bool = False) -> Path:
 
 
 def write_query_csv(db: sqlite_utils.Database, sql: str, path: Path, excel: bool = False) -> None:
+    """The query's rows as CSV, formula-like cells neutralised (pipeline.csv_io)."""
     cursor = db.execute(sql)
-    header = [d[0] for d in cursor.description]
-    encoding = "utf-8-sig" if excel else "utf-8"
-    with open(path, "w", newline="", encoding=encoding) as fh:
-        writer = csv.writer(fh, delimiter=";" if excel else ",")
-        writer.writerow(header)
-        for row in cursor:
-            writer.writerow(row)
+    write_csv(path, [d[0] for d in cursor.description], cursor, excel)

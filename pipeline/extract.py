@@ -15,8 +15,8 @@ from extractors.footnotes import extract_footnotes
 from extractors.glossary import extract_glossary
 from extractors.layout import read_document
 from extractors.metadata import extract_metadata
-from extractors.owners import canonical_owner
-from extractors.recommendations import extract_recommendations
+from extractors.recommendations.owners import canonical_owner
+from extractors.recommendations import extract_earlier_recommendations, extract_recommendations
 from extractors.sections import extract_sections
 from extractors.tables import extract_tables
 from models.document import Document
@@ -62,6 +62,7 @@ def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(
     tables, table_problems = ([], [])
     if settings.with_tables:
         tables, table_problems = stage("tables", extract_tables, doc, default=([], []))
+    earlier = stage("earlier recommendations", extract_earlier_recommendations, doc, tables, default=[])
     tables = without_summary_tables(tables, recs)
     problems = [*problems, *rec_problems, *note_problems, *table_problems]
     return Extraction(
@@ -73,6 +74,7 @@ def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(
         glossary=tuple(glossary),
         owner_refs=tuple(refs),
         problems=tuple(problems),
+        earlier_recommendations=tuple(earlier),
     )
 
 

@@ -505,11 +505,18 @@ SERVE_SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 1000, "sugge
 
 def serve_command(db_path: str, host: str = "127.0.0.1", port: int = 8001,
                   corpus: list[str] | None = None) -> tuple[list[str], Path]:
-    """The Datasette command line that serves `db_path` read-only, and the metadata it uses."""
+    """The Datasette command line that serves `db_path`, and the metadata it uses.
+
+    The database is opened read-only but not immutable (Datasette's mutable mode, SQLite
+    `mode=ro`): each query reads one committed WAL snapshot, so a page shows a report as it
+    was before an ingest or after it, never half-written, and new reports and statuses
+    appear without a restart. (Immutable mode promises SQLite the file never changes: a
+    concurrent ingest then gives "database disk image is malformed".)
+    """
     if not Path(db_path).exists():
         raise PublishError(f"{db_path}: no such database (run `suivi ingest corpus/` first)")
     meta = write_metadata(db_path, corpus=corpus if corpus is not None else default_corpus(db_path))
-    cmd = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "-m", str(meta),
+    cmd = [sys.executable, "-m", "datasette", "serve", str(db_path), "-m", str(meta),
            "--host", host, "--port", str(port)]
     for key, value in SERVE_SETTINGS.items():
         cmd += ["--setting", key, _setting(value)]
@@ -520,11 +527,31 @@ def _setting(value) -> str:
     return ("on" if value else "off") if isinstance(value, bool) else str(value)
 
 
+def check_port(host: str, port: int) -> None:
+    """PublishError when `host:port` cannot be bound (another server uses it)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise PublishError(f"{host}: unknown host ({exc.strerror})") from None
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(addr)
+        except OSError as exc:
+            raise PublishError(f"port {port} on {host} is already in use ({exc.strerror}); "
+                               f"try `suivi serve --port {port + 1}`, or stop the other server") from None
+
+
 def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001,
           corpus: list[str] | None = None) -> None:
-    """Run Datasette on the database, read-only and immutable, until interrupted."""
+    """Run Datasette on the database (read-only, not immutable) until interrupted."""
     cmd, meta = serve_command(db_path, host, port, corpus)
+    check_port(host, port)
     print(f"Serving {db_path} on http://{host}:{port}/ (Ctrl-C to stop)\n"
+          f"Read-only: new reports and statuses appear without a restart.\n"
           f"Metadata written to {meta}. To publish elsewhere: copy {Path(db_path).name} and "
           f"{meta.name}, `pip install` this project (it brings the page-image plugin), then run\n"
           f"  datasette -i {Path(db_path).name} -m {meta.name}\n"

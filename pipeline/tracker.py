@@ -37,11 +37,9 @@ def is_tracker(header: Sequence[str]) -> bool:
     return STATUS_COLUMN in header and ID_COLUMN in header
 
 
-def tracker_lines(reader, header: Sequence[str]) -> Iterable[tuple[int, dict]]:
-    """(line number, {column: value}) of each non-empty line of a csv.reader past the header."""
-    start = reader.line_num + 1
-    for cells in reader:
-        line, start = start, reader.line_num + 1
+def tracker_lines(lines: Iterable[tuple[int, list[str]]], header: Sequence[str]) -> Iterable[tuple[int, dict]]:
+    """(line number, {column: value}) of each non-empty line past the header."""
+    for line, cells in lines:
         if any(c.strip() for c in cells):
             yield line, {h: c.strip() for h, c in zip(header, cells)}
 

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pdfplumber
-import pypdfium2 as pdfium
 import pytest
 
-from extractors.layout import build_page, read_document
-from extractors.pdf_backends import _pdfium_page, _plumber_page
+from extractors.layout import build_page, open_backend, read_document
 from tests.fixtures.builder import build_pdf
 from tests.fixtures.examples import VARIANTS, example
 
@@ -75,16 +72,16 @@ DEMO_SAMPLE = (1, 5, 12, 40, 77, 120, 163, 198)
 def test_demo_report_sample_pages_read_the_same():
     """Page by page on the 198-page dev report (header/footer marking needs every page,
     so this compares the per-page lines that everything else is built from)."""
-    fast = pdfium.PdfDocument(str(DEMO))
+    fast, ref = open_backend(str(DEMO), "pdfium"), open_backend(str(DEMO), "pdfplumber")
     try:
-        with pdfplumber.open(str(DEMO)) as ref:
-            for n in DEMO_SAMPLE:
-                a = build_page(_pdfium_page(fast, n - 1))
-                b = build_page(_plumber_page(ref.pages[n - 1]))
-                assert a.lines, f"page {n} has text"
-                assert_same_lines(a, b, f"demo p.{n}")
+        for n in DEMO_SAMPLE:
+            a = build_page(fast.page(n))
+            b = build_page(ref.page(n))
+            assert a.lines, f"page {n} has text"
+            assert_same_lines(a, b, f"demo p.{n}")
     finally:
         fast.close()
+        ref.close()
 
 
 @pytest.mark.slow

@@ -158,11 +158,12 @@ def test_outline_only_when_asked(built):
 
 def test_contract_shape(built):
     contract = built["classic"][0].to_contract()
-    assert set(contract) == {"report", "sections", "recommendations", "footnotes", "tables"}
+    assert set(contract) == {"report", "sections", "recommendations", "earlier_recommendations", "footnotes",
+                             "tables"}
     assert contract["report"]["bodies"] == ["IGAS", "IGJ"]
     assert set(contract["recommendations"][0]) == {
         "number", "text", "summary_text", "owner", "owners", "page", "summary_page", "theme",
-        "section_number"}
+        "section_number", "group"}
 
 
 def test_deterministic(tmp_path):

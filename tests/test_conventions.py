@@ -7,9 +7,9 @@ import pytest
 
 from extractors.glossary import extract_glossary
 from extractors.layout import read_document
-from extractors.owners import canonical_owner
-from extractors.patterns.recommendations import NUMBER_CELL, SHORT_STATEMENT, STATEMENT
-from extractors.rec_summary import _follows
+from extractors.recommendations.owners import canonical_owner
+from extractors.recommendations.patterns import NUMBER_CELL, SHORT_STATEMENT, STATEMENT
+from extractors.recommendations.summary import _follows
 from pipeline.extract import extract_document
 
 

@@ -59,4 +59,4 @@ def test_cli_export_tracker_only(published, tmp_path):
 
 def test_cli_export_missing_db_is_one_clear_line(tmp_path):
     result = CliRunner().invoke(main, ["export", "--db", str(tmp_path / "nope.db")])
-    assert result.exit_code == 1 and "nope.db: no such database" in result.output
+    assert result.exit_code == 2 and "nope.db: no such database" in result.output

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from extractors.layout import build_page, label_of, mark_running_lines
-from extractors.pdf_backends import Glyph, RawPage
+from extractors.layout import Glyph, RawPage
 
 # Report-like text: French letters, digits, separators, NBSP and narrow NBSP, typographic
 # quotes and dashes, superscripts, plus anything else Unicode may throw in.
@@ -44,7 +44,7 @@ def test_parse_number_reads_french_thousands(n, sep):
 @FUZZ
 @given(REPORT_TEXT)
 def test_owner_parsing_never_raises(text):
-    owners = pytest.importorskip("extractors.owners")
+    owners = pytest.importorskip("extractors.recommendations.owners")
     parts = owners.split_owners(text)
     assert all(isinstance(p, str) for p in parts)
     for part in parts:

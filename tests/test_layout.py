@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from extractors.layout import build_page, label_of, mark_running_lines, read_document
-from extractors.pdf_backends import Glyph, RawPage, clean_font_name, open_pages
+from extractors.layout import Glyph, RawPage, clean_font_name, open_backend
 from models.document import Page
 
 DEMO = Path(__file__).resolve().parent.parent / "corpus" / "igas-2019-prostitution.pdf"
@@ -88,17 +88,15 @@ def test_subset_prefix_is_dropped_from_font_names():
 
 def test_unknown_backend_is_refused_with_the_choices(tmp_path):
     with pytest.raises(ValueError, match="pdfium, pdfplumber"):
-        open_pages(str(tmp_path / "x.pdf"), "poppler")
+        open_backend(str(tmp_path / "x.pdf"), "poppler")
 
 
 @pytest.mark.skipif(not DEMO.exists(), reason="the dev corpus report is not in corpus/")
 def test_pdfium_end_of_line_hyphen_reads_as_a_hyphen():
     """pdfium reports a line-ending hyphen as U+0002 (IGAS 2019 p. 5, "SG-SADJAV")."""
-    _, pages, _, _ = open_pages(str(DEMO), "pdfium")
-    for _ in range(4):
-        next(pages)
-    page = build_page(next(pages))
-    pages.close()
+    reader = open_backend(str(DEMO), "pdfium")
+    page = build_page(reader.page(5))
+    reader.close()
     text = "\n".join(ln.text for ln in page.lines)
     assert "\x02" not in text
     assert "SG-SADJAV" in text.replace("- ", "-").replace("-\n", "-")

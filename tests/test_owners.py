@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.owners import canonical_owner, owners_from_text, split_owners
+from extractors.recommendations.owners import canonical_owner, owners_from_text, split_owners
 from models.records import GlossaryEntry
 
 SDFE = ("Secrétariat d’Etat chargé de l’égalité entre les femmes et les hommes et de la lutte "

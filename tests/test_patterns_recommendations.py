@@ -1,9 +1,9 @@
-"""Patterns of extractors/patterns/recommendations.py: statements versus cross-references."""
+"""Patterns of extractors/recommendations/patterns.py: statements versus cross-references."""
 from __future__ import annotations
 
 import pytest
 
-from extractors.patterns.recommendations import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL,
+from extractors.recommendations.patterns import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL,
                                                  NUMBER_LEAD, SHORT_STATEMENT, STATEMENT)
 
 

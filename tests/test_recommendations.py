@@ -267,7 +267,7 @@ def test_other_column_names_and_owners_joined_by_slashes(summary_layouts):
 
 
 def test_lines_glued_across_cell_borders_are_cut_at_the_borders():
-    from extractors.rec_summary import _split_at_edges
+    from extractors.recommendations.summary import _split_at_edges
     from models.document import Line, Page, Rule
 
     def line(text, x0, top, x1=None):  # about 4.5 pt per character, 9 pt type

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from pipeline.datasette import urls as U
 from pipeline.page_images import (DEFAULT_SCALE, Highlight, PageImageError, find_pdf,
-                                  highlighted_page, render_page)
+                                  highlighted_page, render_page, served_database)
 
 log = logging.getLogger(__name__)
 
@@ -91,23 +91,18 @@ def page_cell(row, value, column, table, database, datasette):
 
 # ---------------------------------------------------------------- routes
 def _database(datasette, request):
-    name = request.args.get("db")
-    if name:
-        if name not in datasette.databases:
-            raise PageImageError(f"no database named {name!r}")
-        return datasette.databases[name]
-    for db_name, db in datasette.databases.items():
-        if db_name != "_internal" and db.path:
-            return db
-    raise PageImageError("no database is served")
+    return served_database(datasette.databases, request.args.get("db"))
 
 
 async def _report(db, report_id: str) -> dict:
-    rows = await db.execute("SELECT id, file_name, sha256, title, page_count FROM reports WHERE id = ?",
-                            [report_id])
+    try:
+        rows = await db.execute("SELECT id, file_name, sha256, title, page_count FROM reports WHERE id = ?",
+                                [report_id])
+    except Exception:  # a served database that is not a suivi one
+        raise PageImageError("no report with this id") from None
     row = rows.first()
     if row is None:
-        raise PageImageError(f"no report {report_id!r} in {db.name}")
+        raise PageImageError("no report with this id")
     return dict(row)
 
 

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import regex as re
 
-from extractors.patterns.owners import ACRONYM, ACRONYM_SEP, INSTITUTION_START, MINISTRY
+from extractors.recommendations.owner_patterns import ACRONYM, ACRONYM_SEP, INSTITUTION_START, MINISTRY
 from models.records import GlossaryEntry
 
 # Words after which a name always goes on ("Secrétariat d'Etat chargé de" / "l'égalité …").

@@ -12,8 +12,9 @@ from typing import Sequence
 
 import regex as re
 
-from extractors.patterns.recommendations import (EN_ITEM, EN_LEAD_IN, EN_REC_HEADING, SHORT_STATEMENT,
+from extractors.recommendations.patterns import (EN_ITEM, EN_LEAD_IN, EN_REC_HEADING, SHORT_STATEMENT,
                                                  STATEMENT)
+from extractors.recommendations.labels import label_at, statement_after, text_margin
 from models.document import BBox, Document, Line, Page
 
 # A numbered heading interrupts a statement: "2.1.3 Les violences …".
@@ -158,6 +159,28 @@ def _collect(doc: Document, pno: int, lines: list[Line], i: int) -> tuple[list[L
     return taken, cur_pno
 
 
+def _boxes_statement(page: Page, lines: list[Line], j: int) -> bool:
+    """A box around the label that also holds the statement. A label alone in its own
+    rectangle (the fills some word processors draw behind every paragraph) is not boxed."""
+    box = _box_around(page, lines[j])
+    if box is None:
+        return False
+    if not label_at(lines[j], lines[j].x0):
+        return True  # the label and its wording on one line, in a box
+    return any(l.top > lines[j].bottom - 1 and l.bottom <= box[3] + 2 and l.x0 >= box[0] - 2
+               for l in lines[j + 1:j + 3])
+
+
+def _group(m: re.Match, name: str) -> str | None:
+    return m.group(name) if name in m.groupdict() else None
+
+
+def _label_text(m: re.Match) -> str:
+    """The label as printed, without its separator: "Recommandation n°7"."""
+    end = m.start("sep") if m.group("sep") else m.end("label")
+    return m.string[m.start(): end].strip(" _")
+
+
 def _opens(ln: Line) -> bool:
     t = ln.plain_text
     return bool(STATEMENT.match(t) or SHORT_STATEMENT.match(t) or (_HEADING.match(t) and ln.bold))
@@ -173,6 +196,7 @@ def find_statements(doc: Document) -> list[BodyStatement]:
     found: list[BodyStatement] = []
     for page in doc.pages:
         lines = _page_lines(page)
+        margin = text_margin(lines)
         for i, ln in enumerate(lines):
             text = ln.plain_text
             m = STATEMENT.match(text)
@@ -184,15 +208,22 @@ def find_statements(doc: Document) -> list[BodyStatement]:
                     j += 1
                     text += " " + lines[j].plain_text
                 m = STATEMENT.match(text)
+            if not m:
+                m = label_at(ln, margin)  # "Recommandation 36", "n° 01": a label alone, no separator needed
             if m:
-                taken, _ = _collect(doc, page.number, lines, j)
-                taken = lines[i:j] + taken
-                body = _join([m.group("text")] + [l.plain_text for l in taken[j - i + 1:]])
+                if not _boxes_statement(page, lines, j):
+                    # no box: the statement runs to the next label, heading or paragraph
+                    taken = lines[i:j + 1] + statement_after(doc, page.number, lines, j, margin, _page_lines)
+                else:
+                    taken, _ = _collect(doc, page.number, lines, j)
+                    taken = lines[i:j] + taken
+                body = _join([m.group("text") if "text" in m.groupdict() else ""]
+                             + [l.plain_text for l in taken[j - i + 1:]])
                 if not body:
                     continue
-                found.append(BodyStatement(number=_number(m.group("label")), label=m.group(0)[: m.start("sep")].strip(),
+                found.append(BodyStatement(number=_number(m.group("label")), label=_label_text(m),
                                            text=body, page=page.number, bbox=_bbox(taken),
-                                           owner=m.group("owner"), owners=(m.group("owner"),) if m.group("owner") else ()))
+                                           owner=_group(m, "owner"), owners=(m.group("owner"),) if _group(m, "owner") else ()))
                 continue
             m = SHORT_STATEMENT.match(text)
             if not m:

@@ -13,9 +13,10 @@ import regex as re
 from rapidfuzz.fuzz import ratio
 
 from extractors.locate import numbered_section_at, section_index_at
-from extractors.owners import owners_from_text, split_owners
-from extractors.rec_body import BodyStatement, find_numbered_list, find_statements
-from extractors.rec_summary import SummaryRow, find_summary_list, find_summary_table
+from extractors.recommendations.owners import owners_from_text, split_owners
+from extractors.recommendations.body import BodyStatement, find_numbered_list, find_statements
+from extractors.recommendations.list_records import recommendations_from_lists
+from extractors.recommendations.summary import SummaryRow, find_summary_list, find_summary_table
 from models.document import Document
 from models.records import GlossaryEntry, Problem, Recommendation, Section
 
@@ -65,6 +66,9 @@ def extract_recommendations(doc: Document, sections: Sequence[Section], glossary
     problems: list[Problem] = []
     statements = find_statements(doc) or find_numbered_list(doc)
     rows = find_summary_table(doc) or find_summary_list(doc)
+    if not statements and not rows:
+        # no labelled statement and no summary table: lists under a lead-in or a heading
+        return recommendations_from_lists(doc, sections)
     summary_pages = {r.page for r in rows}
 
     by_row: dict[object, SummaryRow] = {}

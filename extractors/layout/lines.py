@@ -1,67 +1,22 @@
-"""Layout stage: read a PDF once into the Document / Page / Line model.
+"""Glyphs -> lines: the text lines of one page, built from its glyphs.
 
 Glyphs are grouped into lines in content-stream order (which keeps columns and table
-cells apart), superscripts are marked so footnote calls never glue onto numbers, and
-running headers, footers and printed page labels are recognised by repetition across
-pages, not by fixed margins.
+cells apart), wide gaps and drawn cell borders split them, and superscripts are marked so
+footnote calls never glue onto numbers.
 """
 from __future__ import annotations
 
 import bisect
-import hashlib
-import os
 import re
 from collections import Counter
 from math import inf
-from typing import Iterable
 
-from extractors.pdf_backends import Glyph, RawPage, open_pages
-from models.document import Document, Line, Page, Span
-from models.errors import NoTextLayer
+from extractors.layout.backend import Glyph, RawPage
+from models.document import Line, Page, Span
 
-_PAGE_LABEL = re.compile(
-    r"""^\s*(?:
-        [-–—]\s*(?P<a>\d{1,4})\s*[-–—]          # "- 12 -"
-      | (?:page|p\.)\s*(?P<b>\d{1,4})(?:\s*(?:/|sur|of)\s*\d{1,4})?   # "Page 12 sur 40"
-      | (?P<c>\d{1,4})\s*(?:/|sur|of)\s*\d{1,4}   # "12/40"
-      | (?P<d>\d{1,4})                          # "12"
-      | (?P<e>[ivxlc]{1,7})                     # roman labels of front matter
-    )\s*$""",
-    re.I | re.X,
-)
-_DIGITS = re.compile(r"\d+")
 _WHITESPACE = re.compile(r"\s+")
 _NUMBERING_TOKEN = re.compile(r"[\dIVXivx]{1,4}([.)]\d{0,3}){0,5}[.)]?|[A-Za-z][.)]|[•\-–]")
-HEADER_ZONE = 0.14  # share of the page height where running headers/footers may sit
 
-
-def sha256_file(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def read_document(path: str, backend: str = "pdfium", sha256: str | None = None) -> Document:
-    """Open the PDF once and build the layout model; raise a SuiviError when it cannot."""
-    count, raw_pages, outline, pdf_title = open_pages(path, backend)
-    pages = [build_page(raw) for raw in raw_pages]
-    if not any(p.has_text for p in pages):
-        raise NoTextLayer(f"{path}: no text layer (image-only PDF, {count} page{'s' if count > 1 else ''}); re-run with --ocr")
-    pages = mark_running_lines(pages)
-    return Document(
-        path=str(path),
-        file_name=os.path.basename(path),
-        sha256=sha256 or sha256_file(path),
-        pages=tuple(pages),
-        outline=outline,
-        pdf_title=pdf_title,
-        backend=backend,
-    )
-
-
-# -- glyphs -> lines -----------------------------------------------------------------------
 
 def build_page(raw: RawPage) -> Page:
     borders = cell_borders(raw.rules)
@@ -377,98 +332,3 @@ def _text_of(spans: list[Span]) -> str:
     if "  " in text or not text.isprintable():
         text = _WHITESPACE.sub(" ", text)
     return text.strip()
-
-
-# -- running headers, footers, page labels -------------------------------------------------
-
-def _shape(text: str) -> str:
-    return _DIGITS.sub("#", _WHITESPACE.sub(" ", text.strip().lower()))
-
-
-def label_of(text: str) -> str | None:
-    m = _PAGE_LABEL.match(text)
-    if not m:
-        return None
-    return next(v for v in m.groupdict().values() if v)
-
-
-def mark_running_lines(pages: list[Page]) -> list[Page]:
-    """Mark lines repeated near the top or bottom of many pages as header/footer/label."""
-    n = len(pages)
-    margins = [_margin_lines(page) for page in pages]
-    shapes: Counter[str] = Counter()
-    for lines in margins:
-        shapes.update({shape for _, _, shape, _ in lines})
-    threshold = max(2, int(0.3 * n)) if n >= 3 else n + 1
-    running = {s for s, c in shapes.items() if c >= threshold}
-    label_offsets = _label_offsets(pages, margins)
-    out = []
-    for page, lines in zip(pages, margins):
-        new_lines = list(page.lines)
-        label = None
-        for i, line, shape, lab in lines:
-            role = line.role
-            if lab is not None and _label_fits(lab, page.number, label_offsets):
-                role, label = "page_label", lab
-            elif shape in running:
-                role = "header" if line.top < page.height / 2 else "footer"
-            if role != line.role:
-                new_lines[i] = _with_role(line, role)
-        out.append(Page(page.number, page.width, page.height, tuple(new_lines), page.rules, label, page.image_count))
-    return out
-
-
-def _margin_lines(page: Page) -> list[tuple[int, Line, str, str | None]]:
-    """The page's lines in the header and footer zones, with their index, shape and label.
-
-    Worked out once per line, as all three passes of `mark_running_lines` need them.
-    """
-    top_zone, bottom_zone = page.height * HEADER_ZONE, page.height * (1 - HEADER_ZONE)
-    return [(i, line, _shape(line.text), label_of(line.text))
-            for i, line in enumerate(page.lines)
-            if line.bbox[3] <= top_zone or line.bbox[1] >= bottom_zone]
-
-
-def _label_offsets(pages: list[Page], margins: list[list[tuple[int, Line, str, str | None]]]) -> set[int]:
-    """Offsets (physical page - printed number) shared by enough margin numbers."""
-    offsets: Counter[int] = Counter()
-    for page, lines in zip(pages, margins):
-        for _, _, _, lab in lines:
-            if lab and lab.isdigit():
-                offsets[page.number - int(lab)] += 1
-    need = max(2, int(0.2 * len(pages))) if len(pages) >= 3 else 1
-    return {off for off, c in offsets.items() if c >= need}
-
-
-def _label_fits(label: str, page_number: int, offsets: set[int]) -> bool:
-    if not label.isdigit():
-        return False
-    return (page_number - int(label)) in offsets
-
-
-def _with_role(line: Line, role) -> Line:
-    return Line(line.page, line.text, line.bbox, line.font, line.size, line.bold, line.italic, line.spans, role)
-
-
-_SUPERSCRIPT = str.maketrans("0123456789,", "⁰¹²³⁴⁵⁶⁷⁸⁹,")
-
-
-def _readable(line: Line) -> str:
-    """The line with footnote calls printed as superscripts: "1 939²", never "1 9392"."""
-    if not any(s.superscript for s in line.spans):
-        return line.text
-    parts = []
-    for span in line.spans:
-        text = span.text
-        if span.superscript and text.strip().replace(",", "").isdigit():
-            text = text.strip().translate(_SUPERSCRIPT)
-            if parts:
-                parts[-1] = parts[-1].rstrip()
-        parts.append(text)
-    return " ".join("".join(parts).split())
-
-
-def page_texts(doc: Document) -> Iterable[tuple[int, str | None, str]]:
-    """(page, printed label, text) for the full-text `pages` table."""
-    for page in doc.pages:
-        yield page.number, page.label, "\n".join(_readable(line) for line in page.lines)

@@ -1,133 +1,97 @@
-"""The two PDF readers behind the layout stage: pypdfium2 (fast, default) and pdfplumber.
+"""The pypdfium2 backend (default): fast, with pdfium's own word breaks.
 
-Each yields, page by page, the glyphs in content-stream order with their box, font and
-size, plus the ruling lines and rectangles drawn on the page. Everything above this
-module is backend-neutral, so both give the same Document (tests compare them).
+pdfium is asked only for what is not known yet, through raw calls re-declared for speed
+(`_Fast`): half a million characters per report go through `_pdfium_glyphs`.
 """
 from __future__ import annotations
 
 import ctypes
-import os
 import re
 import struct
-from dataclasses import dataclass
-from typing import Iterator, NamedTuple
+from typing import Iterator
 
+from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
 from models.document import OutlineEntry, Rule
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
 
-BACKENDS = ("pdfium", "pdfplumber")
-_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-,]bd\b|extrabold", re.I)
-_ITALIC_NAME = re.compile(r"italic|oblique|[-,]it\b", re.I)
 _FONT_ITALIC_FLAG = 1 << 6
 _FONT_FORCE_BOLD_FLAG = 1 << 18
 
 
-class Glyph(NamedTuple):
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    size: float
-    font: str
-    bold: bool
-    italic: bool
+class PdfiumBackend:
+    """A PDF opened with pypdfium2 (the `Backend` protocol)."""
 
+    name = "pdfium"
 
-@dataclass(frozen=True)
-class RawPage:
-    number: int
-    width: float
-    height: float
-    glyphs: list[Glyph]
-    rules: list[Rule]
-    image_count: int
+    def __init__(self, path: str) -> None:
+        import pypdfium2 as pdfium
 
-
-def clean_font_name(name: str) -> str:
-    """Drop the subset prefix ("ABCDEF+Arial-BoldMT" -> "Arial-BoldMT")."""
-    return name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
-
-
-def open_pages(path: str, backend: str = "pdfium") -> tuple[int, Iterator[RawPage], tuple[OutlineEntry, ...], str | None]:
-    """Open `path`; return (page count, lazy page iterator, outline, Info title)."""
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown layout backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    check_pdf_file(path)
-    if backend == "pdfium":
-        return _open_pdfium(path)
-    if backend == "pdfplumber":
-        return _open_pdfplumber(path)
-    raise ValueError(f"unknown layout backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-
-
-def check_pdf_file(path: str) -> None:
-    """Raise UnreadablePDF with a plain reason for what is not a PDF file at all.
-
-    Backends say "Data format error" or "PDFSyntaxError" for a folder, an empty file or
-    a text file named .pdf; the user needs to hear which of those it is. Readers accept
-    junk before the header (up to 1 KB, as Acrobat does), so only that much is checked.
-    """
-    if os.path.isdir(path):
-        raise UnreadablePDF(f"{path}: is a directory, not a PDF file")
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(1024)
-    except OSError as exc:
-        raise UnreadablePDF(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    if not head:
-        raise UnreadablePDF(f"{path}: empty file (0 bytes), not a PDF")
-    if b"%PDF-" not in head:
-        raise UnreadablePDF(f"{path}: not a PDF (no %PDF- header in the first 1 KB)")
-
-
-# -- pypdfium2 -----------------------------------------------------------------------------
-
-def _open_pdfium(path: str):
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError as exc:
-        raise _pdfium_open_error(path, exc) from None
-    count = len(pdf)
-    if count == 0:
-        pdf.close()
-        raise EmptyPDF(f"{path}: the PDF has no pages")
-    outline = _pdfium_outline(pdf)
-    title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
-
-    def pages() -> Iterator[RawPage]:
         try:
-            for index in range(count):
-                yield _pdfium_page(pdf, index)
-        finally:
-            pdf.close()
+            self.pdf = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError as exc:
+            raise _pdfium_open_error(path, exc) from None
+        self.page_count = len(self.pdf)
+        if self.page_count == 0:
+            self.pdf.close()
+            raise EmptyPDF(f"{path}: the PDF has no pages")
 
-    return count, pages(), outline, title
+    def page(self, number: int) -> RawPage:
+        return _pdfium_page(self.pdf, number - 1)
+
+    def glyphs(self, number: int) -> list[Glyph]:
+        return _pdfium_page(self.pdf, number - 1, with_drawings=False).glyphs
+
+    def outline(self) -> tuple[OutlineEntry, ...]:
+        return pdfium_outline(self.pdf)
+
+    def title(self) -> str | None:
+        return (self.pdf.get_metadata_dict().get("Title") or "").strip() or None
+
+    def close(self) -> None:
+        self.pdf.close()
 
 
 def _pdfium_open_error(path: str, exc: Exception) -> Exception:
     """Why pdfium could not load the file, from the file itself.
 
     pdfium's last-error code is process-wide and can be stale (a zero-page file read
-    right after an encrypted one says "Incorrect password"), so the bytes decide.
+    right after an encrypted one says "Incorrect password"), so the bytes decide:
+    "encrypted" only when a trailer declares /Encrypt and no empty user password opens
+    it (a damaged copy of an owner-password-only file is damaged, not locked).
     """
+    from extractors.pdf_damage import has_encrypt_entry, inspect_bytes
+
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError:
         data = b""
-    if re.search(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)", data):
+    if has_encrypt_entry(data) and _needs_password(path):
         return EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it")
     if re.search(rb"/Count\s+0\b", data) and not re.search(rb"/Count\s+[1-9]", data) \
             and not re.search(rb"/Type\s*/Page\b(?!s)", data):
         return EmptyPDF(f"{path}: the PDF has no pages")
-    return UnreadablePDF(f"{path}: not a readable PDF, damaged or truncated ({exc})")
+    damage = inspect_bytes(data)
+    detail = damage[0] if damage else re.sub(r"\s*\(PDFium: Success\)", "", str(exc)).rstrip(".")
+    return UnreadablePDF(f"{path}: not a readable PDF, damaged or truncated ({detail})")
 
 
-def _pdfium_outline(pdf) -> tuple[OutlineEntry, ...]:
+def _needs_password(path: str) -> bool:
+    """True when pdfminer (which rebuilds a broken xref) is refused with an empty password."""
+    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        with open(path, "rb") as fh:
+            PDFDocument(PDFParser(fh), password="")
+    except PDFPasswordIncorrect:
+        return True
+    except Exception:  # too damaged for pdfminer too: say damaged rather than locked
+        return False
+    return False
+
+
+def pdfium_outline(pdf) -> tuple[OutlineEntry, ...]:
     entries = []
     try:
         for bm in pdf.get_toc(max_depth=12):
@@ -154,6 +118,11 @@ def _pdfium_page(pdf, index: int, with_drawings: bool = True) -> RawPage:
             glyphs = _pdfium_glyphs(raw, textpage.raw, height)
         finally:
             textpage.close()
+        turn = _display_matrix(raw, page, width, height)
+        if turn is not None:
+            glyphs = [g._replace(**dict(zip(("x0", "top", "x1", "bottom"),
+                                            _to_display(turn, g.x0, height - g.top, g.x1, height - g.bottom))))
+                      if g.text != " " else g for g in glyphs]
         rules: list[Rule] = []
         images = 0
         for kind, obj in _pdfium_drawings(raw, page.raw) if with_drawings else ():
@@ -161,10 +130,49 @@ def _pdfium_page(pdf, index: int, with_drawings: bool = True) -> RawPage:
                 images += 1
                 continue
             left, bottom, right, top = _pdfium_bounds(raw, obj)
-            rules.append(Rule((left, height - top, right, height - bottom)))
+            if turn is not None:
+                rules.append(Rule(_to_display(turn, left, top, right, bottom)))
+            else:
+                rules.append(Rule((left, height - top, right, height - bottom)))
         return RawPage(index + 1, width, height, glyphs, rules, images)
     finally:
         page.close()
+
+
+def _display_matrix(raw, page, width: float, height: float) -> tuple[float, ...] | None:
+    """The affine map from PDF user space to the page as displayed (top-left origin), or
+    None when it is the plain flip `height - y`.
+
+    pdfium gives character boxes in user space; a page turned by /Rotate (a landscape
+    table printed sideways: pdfplumber tests issue 1054, 270 degrees, senate expenditures,
+    90) or whose crop box does not start at 0,0 would otherwise read one letter per line.
+    pdfium's own page-to-device map, sampled at three points, gives the transform.
+    """
+    crop = page.get_cropbox()
+    if page.get_rotation() == 0 and abs(crop[0]) < 0.01 and abs(crop[1]) < 0.01:
+        return None
+    scale = 64  # device coordinates are integers: sample at 1/64 pt
+    size_x, size_y = int(round(width * scale)), int(round(height * scale))
+    dx, dy = ctypes.c_int(), ctypes.c_int()
+
+    def device(x: float, y: float) -> tuple[float, float]:
+        raw.FPDF_PageToDevice(page.raw, 0, 0, size_x, size_y, 0, x, y, dx, dy)
+        return dx.value / scale, dy.value / scale
+
+    ox, oy = device(0.0, 0.0)
+    ax, ay = device(1000.0, 0.0)
+    bx, by = device(0.0, 1000.0)
+    return ((ax - ox) / 1000, (ay - oy) / 1000, (bx - ox) / 1000, (by - oy) / 1000, ox, oy)
+
+
+def _to_display(m: tuple[float, ...], left: float, top: float, right: float, bottom: float) -> tuple[float, ...]:
+    """A user-space box (left, top, right, bottom; y up) as a display box x0, top, x1, bottom."""
+    a, b, c, d, e, f = m
+    xs, ys = [], []
+    for x, y in ((left, top), (right, bottom)):
+        xs.append(a * x + c * y + e)
+        ys.append(b * x + d * y + f)
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _pdfium_drawings(raw, parent, level: int = 0, in_form: bool = False) -> Iterator[tuple[int, object]]:
@@ -370,8 +378,8 @@ def _font_at(raw, tp, i: int, buf, flags) -> tuple[float, str, bool, bool]:
     raw.FPDFText_GetFontInfo(tp, i, buf, 128, ctypes.byref(flags))
     name = clean_font_name(buf.value.decode("utf-8", "replace"))
     weight = raw.FPDFText_GetFontWeight(tp, i)
-    bold = weight >= 600 or bool(flags.value & _FONT_FORCE_BOLD_FLAG) or bool(_BOLD_NAME.search(name))
-    italic = bool(flags.value & _FONT_ITALIC_FLAG) or bool(_ITALIC_NAME.search(name))
+    bold = weight >= 600 or bool(flags.value & _FONT_FORCE_BOLD_FLAG) or bool(BOLD_NAME.search(name))
+    italic = bool(flags.value & _FONT_ITALIC_FLAG) or bool(ITALIC_NAME.search(name))
     return (round(size, 2), name, bold, italic)
 
 
@@ -384,71 +392,3 @@ def _matrix_scale(raw, tp, i: int, matrix) -> float:
     except Exception:
         return 1.0
     return scale if scale > 0.01 else 1.0
-
-
-# -- pdfplumber ----------------------------------------------------------------------------
-
-def _open_pdfplumber(path: str):
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-
-    try:
-        pdf = pdfplumber.open(path)
-        count = len(pdf.pages)
-    except PDFPasswordIncorrect:
-        raise EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it") from None
-    except Exception as exc:
-        # pdfplumber wraps pdfminer's errors: PdfminerException(PDFPasswordIncorrect()).
-        if any(isinstance(a, PDFPasswordIncorrect) for a in getattr(exc, "args", ())):
-            raise EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it") from None
-        raise UnreadablePDF(f"{path}: not a readable PDF, damaged or truncated ({type(exc).__name__}: {exc})") from None
-    if count == 0:
-        pdf.close()
-        raise EmptyPDF(f"{path}: the PDF has no pages")
-    title = None
-    try:
-        info_title = pdf.metadata.get("Title")
-        title = info_title.strip() if isinstance(info_title, str) and info_title.strip() else None
-    except Exception:
-        title = None
-    outline = _plumber_outline(path)
-
-    def pages() -> Iterator[RawPage]:
-        try:
-            for page in pdf.pages:
-                yield _plumber_page(page)
-                page.flush_cache()
-        finally:
-            pdf.close()
-
-    return count, pages(), outline, title
-
-
-def _plumber_outline(path: str) -> tuple[OutlineEntry, ...]:
-    """pdfminer resolves outline targets poorly; pypdfium2 reads the same bookmarks."""
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(path)
-    except Exception:
-        return ()
-    try:
-        return _pdfium_outline(pdf)
-    finally:
-        pdf.close()
-
-
-def _plumber_page(page) -> RawPage:
-    glyphs: list[Glyph] = []
-    for c in page.chars:
-        name = clean_font_name(str(c.get("fontname", "")))
-        text = c["text"]
-        bold = bool(_BOLD_NAME.search(name))
-        italic = bool(_ITALIC_NAME.search(name))
-        size = round(float(c.get("size", 0.0)), 2)
-        if text.isspace():
-            glyphs.append(Glyph(" ", 0, 0, 0, 0, size, name, bold, italic))
-            continue
-        glyphs.append(Glyph(text, c["x0"], c["top"], c["x1"], c["bottom"], size, name, bold, italic))
-    rules = [Rule((o["x0"], o["top"], o["x1"], o["bottom"])) for o in (page.rects + page.lines)]
-    return RawPage(page.page_number, float(page.width), float(page.height), glyphs, rules, len(page.images))

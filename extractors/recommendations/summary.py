@@ -17,11 +17,12 @@ from typing import Sequence
 
 import regex as re
 
-from extractors.patterns.recommendations import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL, NUMBER_LEAD,
+from extractors.recommendations.patterns import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL, NUMBER_LEAD,
                                                  PLAIN_ITEM, TRAILING_OWNER,
                                                  STATEMENT)
 from extractors.patterns.headings import PART as HEADING_PART
-from extractors.rec_body import _TAGS, _join, _number, _page_lines
+from extractors.patterns.statuses import classify_status
+from extractors.recommendations.body import _TAGS, _join, _number, _page_lines
 from models.document import BBox, Document, Line, Page
 
 # A number printed at the start of the text cell when the table has no number column.
@@ -184,6 +185,16 @@ def _cut_line(ln: Line, xs: list[float], lines: Sequence[Line], scale: float) ->
             for i, p in enumerate(pieces)]
 
 
+def _stacked(lines: Sequence[Line], head: Line) -> str:
+    """A header cell wrapped in its narrow column ("En" over "cours"), joined."""
+    parts, last = [head.plain_text.strip()], head
+    for l in sorted(lines, key=lambda l: l.top):
+        if l.top > last.top + 1 and abs(l.x0 - head.x0) < 2 and l.top - last.bottom < 0.6 * max(l.height, 1):
+            parts.append(l.plain_text.strip())
+            last = l
+    return " ".join(parts)
+
+
 def _header(lines: Sequence[Line]) -> tuple[_Columns, float] | None:
     """Columns named by a header row, and the header's bottom; None when the page has none."""
     for ln in lines:
@@ -191,6 +202,8 @@ def _header(lines: Sequence[Line]) -> tuple[_Columns, float] | None:
         if len(t) > 40 or not HEADER_CELLS["text"].match(t):
             continue
         row = [l for l in lines if abs(l.top - ln.top) < 4 and len(l.plain_text.strip()) <= 40]
+        if sum(1 for l in row if classify_status(_stacked(lines, l))) >= 2:
+            continue  # "Réalisée | En cours | Non réalisée": a follow-up table (followup.py)
         roles: dict[str, Line] = {}
         for l in row:
             for role, rx in HEADER_CELLS.items():

@@ -13,16 +13,45 @@ import regex as re
 STATEMENT = re.compile(
     r"""
     ^\s*
-    (?P<word>Recommandation|Préconisation|Proposition      # the keyword, capitalised: opens the line
-      |RECOMMANDATION|PRÉCONISATION|PRECONISATION|PROPOSITION)  # or in capitals (never lower case: a wrapped sentence)
-    \s*
-    (?:[nN]\s*[°ºo˚]\s*|[nN]o\.?\s*|num[ée]ro\s*)?          # optional "n°", "N°", "n º", "no", "numéro"
+    (?P<word>Recommandations?|Préconisation|Proposition    # the keyword, capitalised: opens the line
+      |RECOMMANDATIONS?|PRÉCONISATION|PRECONISATION|PROPOSITION)  # or in capitals (never lower case: a wrapped sentence)
+    \s*                                                   # ("Recommandations n° 21 :", a plural typo)
+    (?:[nN]\s*[°ºo˚]\s*|[nN]o\.?\s*|num[ée]ro\s*|[°º]\s*)?  # optional "n°", "N°", "n º", "no", "numéro", "°"
     (?P<label>\d{1,3}(?:[.-]\d{1,2})?)                    # the number: 7, 12, or 2.3 / 2-3
-    \s*
+    \s*_?\s*                                               # a stray underscore: "n° 57_ :"
     (?:\((?P<owner>(?:[^()]|\([^()]*\)){1,200})\)\s*)?    # optional addressee "(DGCS)", may nest once
     (?P<sep>[:：.–—-])                                     # a separator is mandatory: colon, dot, dash
     \s*
     (?P<text>.*)$                                         # the wording that starts on the same line
+    """,
+    re.VERBOSE,
+)
+
+# A label standing alone on its line, the statement on the next lines (Cour des comptes du
+# Sénégal): "Recommandation n°1 :", "Recommandation n° 1:", "Recommandation 36",
+# "Recommandations n° 21", "Recommandation°11", "Recommandation n° 57_ :", "Recommandation n°8".
+LABEL_ALONE = re.compile(
+    r"""
+    ^\s*
+    (?:Recommandations?|Préconisations?|Propositions?          # the keyword, capitalised
+      |RECOMMANDATIONS?|PRÉCONISATIONS?|PRECONISATIONS?|PROPOSITIONS?)
+    \s*
+    (?:[nN]\s*[°ºo˚]\s*|[nN]o\.?\s*|num[ée]ro\s*|[°º]\s*)?   # optional "n°", "N°", "°", "no", "numéro"
+    (?P<label>\d{1,3})                                        # the number, never a year
+    \s*_?\s*                                                  # a stray underscore: "n° 57_ :"
+    (?P<sep>[:：.–—-])?                                        # an optional separator
+    \s*$                                                     # and nothing else on the line
+    """,
+    re.VERBOSE,
+)
+
+# The same label without its keyword, alone on a bold line at the margin: "n° 01", "°33".
+BARE_LABEL = re.compile(
+    r"""
+    ^\s*
+    (?:[nN]\s*[°º]\s*|[°º]\s*)                                 # "n°" or a lone "°"
+    (?P<label>\d{1,3})                                        # the number
+    \s*_?\s*(?P<sep>[:：.–—-])?\s*$                             # optional separator, nothing else
     """,
     re.VERBOSE,
 )

@@ -1,0 +1,90 @@
+"""The pdfplumber backend (reference): pdfminer's reading of the same page.
+
+Slow (pdfminer parses each page in Python) but independent of pdfium; the differential
+tests compare the two. Bookmarks are read with pypdfium2, which resolves their targets.
+"""
+from __future__ import annotations
+
+from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
+from models.document import OutlineEntry, Rule
+from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
+
+
+class PlumberBackend:
+    """A PDF opened with pdfplumber (the `Backend` protocol)."""
+
+    name = "pdfplumber"
+
+    def __init__(self, path: str) -> None:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+        self.path = path
+        try:
+            self.pdf = pdfplumber.open(path)
+            self.page_count = len(self.pdf.pages)
+        except PDFPasswordIncorrect:
+            raise EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it") from None
+        except Exception as exc:
+            # pdfplumber wraps pdfminer's errors: PdfminerException(PDFPasswordIncorrect()).
+            if any(isinstance(a, PDFPasswordIncorrect) for a in getattr(exc, "args", ())):
+                raise EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it") from None
+            raise UnreadablePDF(f"{path}: not a readable PDF, damaged or truncated ({type(exc).__name__}: {exc})") from None
+        if self.page_count == 0:
+            self.pdf.close()
+            raise EmptyPDF(f"{path}: the PDF has no pages")
+
+    def page(self, number: int) -> RawPage:
+        page = self.pdf.pages[number - 1]
+        try:
+            return _plumber_page(page)
+        finally:
+            page.flush_cache()
+
+    def glyphs(self, number: int) -> list[Glyph]:
+        return self.page(number).glyphs
+
+    def outline(self) -> tuple[OutlineEntry, ...]:
+        return _plumber_outline(self.path)
+
+    def title(self) -> str | None:
+        try:
+            info_title = self.pdf.metadata.get("Title")
+        except Exception:
+            return None
+        return info_title.strip() if isinstance(info_title, str) and info_title.strip() else None
+
+    def close(self) -> None:
+        self.pdf.close()
+
+
+def _plumber_outline(path: str) -> tuple[OutlineEntry, ...]:
+    """pdfminer resolves outline targets poorly; pypdfium2 reads the same bookmarks."""
+    import pypdfium2 as pdfium
+
+    from extractors.layout.pdfium_backend import pdfium_outline
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except Exception:
+        return ()
+    try:
+        return pdfium_outline(pdf)
+    finally:
+        pdf.close()
+
+
+def _plumber_page(page) -> RawPage:
+    glyphs: list[Glyph] = []
+    for c in page.chars:
+        name = clean_font_name(str(c.get("fontname", "")))
+        text = c["text"]
+        bold = bool(BOLD_NAME.search(name))
+        italic = bool(ITALIC_NAME.search(name))
+        size = round(float(c.get("size", 0.0)), 2)
+        if text.isspace():
+            glyphs.append(Glyph(" ", 0, 0, 0, 0, size, name, bold, italic))
+            continue
+        glyphs.append(Glyph(text, c["x0"], c["top"], c["x1"], c["bottom"], size, name, bold, italic))
+    rules = [Rule((o["x0"], o["top"], o["x1"], o["bottom"])) for o in (page.rects + page.lines)]
+    return RawPage(page.page_number, float(page.width), float(page.height), glyphs, rules, len(page.images))
