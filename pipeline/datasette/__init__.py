@@ -32,9 +32,9 @@ from pipeline.datasette import urls as U
 from pipeline.page_images import PageImageError
 
 ROW_PAGES = {"recommendations": "suivi_recommendation.html", "reports": "suivi_report.html",
-             "owners": "suivi_owner.html"}
+             "owners": "suivi_owner.html", "owner_scorecard": "suivi_owner.html"}
 REC_COLUMNS = ("recommendation_id", "recommandation")  # ids that open the recommendation page
-OWNER_COLUMNS = {("owner_scorecard", "owner"), ("recommendations_by_owner", "owner"),
+OWNER_COLUMNS = {("recommendations_by_owner", "owner"),
                  ("recommendations_by_owner", "ministry")}
 CELL_COLUMNS = ({c for _, c in OWNER_COLUMNS} | set(REC_COLUMNS) | set(STATUS_COLUMNS.values())
                 | {"kind"} | set(routes.PAGE_COLUMNS))
