@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from models.errors import NoTextLayer, SuiviError
+from models.latest import refresh_latest_statuses
 from models.schema import open_db
 from models.store import (mark_linked, pending_links, record_failure, report_rows,
                           stored_reports, write_report)
@@ -193,6 +194,8 @@ def _run(db, paths: list[str], settings: ExtractSettings, jobs: int, overrides: 
             result.failed.append((cand.shown, error))
         _tick(progress, cand.shown)
     _update_links(db, result)
+    if result.ingested:  # re-ingested reports drop the statuses they had given others
+        refresh_latest_statuses(db.conn)
 
 
 def _store(db, cand: Candidate, rows: dict, result: IngestResult) -> str | None:
