@@ -15,6 +15,7 @@ every file ingested are kept in `file_stats`, and a file whose size and mtime ma
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -34,6 +35,7 @@ from models.store import (mark_linked, pending_links, record_failure, report_row
 from pipeline.discover import Candidate, assign_identities, discover, display_text, real_path, safe_name
 from extractors.layout import page_texts
 from extractors.pdf_damage import inspect_file
+from extractors.structure_checks import structure_problems
 from pipeline.extract import ExtractSettings, collector_paused, extract_file, load_nlp
 
 log = logging.getLogger(__name__)
@@ -111,8 +113,15 @@ def _extracted_rows(candidate: Candidate, settings: ExtractSettings, overrides: 
 
         with ocr_copy(candidate.path, timeout=timeout) as copy:
             doc, ext = extract_file(copy, settings, nlp=_nlp(), sha256=candidate.sha256)
+            ext = _checked(doc, ext)
             return report_rows(ext, page_texts(doc), f"{settings.backend}+ocr", overrides, rid)
-    return report_rows(ext, page_texts(doc), settings.backend, overrides, rid)
+    return report_rows(_checked(doc, ext), page_texts(doc), settings.backend, overrides, rid)
+
+
+def _checked(doc, ext):
+    """The extraction with the structure checks' problems added (quality rows)."""
+    extra = structure_problems(doc, ext)
+    return dataclasses.replace(ext, problems=(*ext.problems, *extra)) if extra else ext
 
 
 def _safe_rows(candidate: Candidate, settings: ExtractSettings, overrides: dict | None,

@@ -315,3 +315,16 @@ def wait_gone(pids: set[int], timeout: float = 10.0) -> set[int]:
             return set()
         time.sleep(0.1)
     return {p for p in pids if alive(p)}
+
+
+@pytest.mark.slow
+def test_a_collapsed_structure_is_a_quality_line(tmp_path):
+    from extractors.structure_checks import structure_problems
+    from pipeline.extract import extract_file
+
+    doc, ext = extract_file(str(BAD / "flip-120-1-gao-08-587t-testimony-ga.pdf"), ExtractSettings())
+    assert [(p.kind, p.message) for p in structure_problems(doc, ext)] == [
+        ("structure_collapsed", "1 section(s) found where the PDF outline lists 13: the text may be "
+                                "damaged or read out of order")]
+    doc, ext = extract_file(str(REAL / "gao-08-587t-testimony-gao-act-2008.pdf"), ExtractSettings())
+    assert structure_problems(doc, ext) == []
