@@ -161,6 +161,8 @@ def ingest(paths: Iterable[str], db_path: str, settings: ExtractSettings = Extra
     with _sigterm_as_interrupt():
         db = open_db(db_path)
         result = IngestResult()
+        if settings.backend == "pdfium" and not system_fonts_present():
+            result.warnings.append(NO_FONTS_WARNING)
         try:
             _run(db, paths, settings, jobs, overrides or {}, progress, limits, result)
         finally:
@@ -261,6 +263,28 @@ def _update_links(db, result: IngestResult) -> None:
         log.debug("linking failed", exc_info=True)
         result.warnings.append(f"linking {len(todo)} report(s) failed ({type(exc).__name__}: {exc}); "
                                "they stay pending: the next ingest or `suivi link` retries")
+
+
+# Where pdfium looks for fonts on Linux (core/fxge/linux/fx_linux_impl.cpp).
+PDFIUM_FONT_DIRS = ("/usr/share/fonts", "/usr/share/X11/fonts/Type1", "/usr/share/X11/fonts/TTF",
+                    "/usr/local/share/fonts")
+NO_FONTS_WARNING = ("no system font found: pdfium substitutes the fonts a PDF does not embed from the "
+                    "system's, and without any their characters (e.g. bullets set in SymbolMT) are "
+                    "missing from the text; install a font package (e.g. fonts-dejavu-core) and re-ingest")
+
+
+def system_fonts_present(dirs: Iterable[str] = PDFIUM_FONT_DIRS) -> bool:
+    """True when pdfium can find at least one font file on this system.
+
+    Text extraction depends on it: a report whose bullets are set in a non-embedded
+    SymbolMT font reads "·" with any system font installed and nothing without (the
+    first run on a fresh machine, before font packages arrived, lacked them).
+    """
+    for folder in dirs:
+        for _root, _dirs, files in os.walk(folder):
+            if any(f.lower().endswith((".ttf", ".otf", ".pfb", ".ttc", ".pfa")) for f in files):
+                return True
+    return False
 
 
 def _tick(progress, path: str) -> None:
