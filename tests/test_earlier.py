@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from models.latest import STATUS_LABELS
 from models.link_kinds import FROM_LABELS, LINK_KINDS, TO_LABELS
 from models.records import EarlierRecommendation
 from models.schema import open_db
@@ -96,8 +97,8 @@ def test_earlier_report_first_statuses_land_on_its_recommendations(db, nlp):
     assert matched == {"1": f"{EARLIER}:r1", "2": f"{EARLIER}:r2", "3": f"{EARLIER}:r3", "5": f"{EARLIER}:r5"}
     assert db.execute("SELECT COUNT(*) FROM reports WHERE status = 'stub'").fetchone()[0] == 0
     hist = {r["recommendation_id"]: r for r in db.query("SELECT * FROM recommendation_history")}
-    assert hist[f"{EARLIER}:r3"]["latest_status"] == "not_implemented"
-    assert hist[f"{EARLIER}:r4"]["latest_status"] == "unknown"
+    assert hist[f"{EARLIER}:r3"]["latest_status"] == "non mise en œuvre"
+    assert hist[f"{EARLIER}:r4"]["latest_status"] == "inconnu"
 
 
 def test_follow_up_first_keeps_statuses_on_a_stub_then_moves_them(db, nlp):
@@ -282,6 +283,6 @@ def test_ingest_followup_pdf_pair_in_either_order(pdf_pair, tmp_path, order):
         assert database.execute("SELECT COUNT(*) FROM reports WHERE status = 'stub'").fetchone()[0] == 0
         hist = {r["recommendation_id"]: r["latest_status"] for r in database.query(
             "SELECT * FROM recommendation_history WHERE report_id = 'ccomptes-2010-la-poste'")}
-        assert hist == {f"ccomptes-2010-la-poste:r{n}": codes[k] for n, _, _, k in REPRINTED}
+        assert hist == {f"ccomptes-2010-la-poste:r{n}": STATUS_LABELS[codes[k]] for n, _, _, k in REPRINTED}
     finally:
         database.conn.close()
