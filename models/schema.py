@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2  # 2: recommendations.group and .ordinal
+SCHEMA_VERSION = 4  # 2: report ids, duplicates, pending links; 3: earlier_recommendations, link kinds;
+#                     4: recommendations.group and .ordinal; latest statuses, addressee rows and
+#                        scorecard kept as tables, stemmed search, facet indexes
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 BBOX = {"x0": float, "top": float, "x1": float, "bottom": float}
@@ -18,7 +20,8 @@ TABLES: dict[str, dict] = {
         columns={"id": str, "file_name": str, "sha256": str, "title": str, "bodies": str,
                  "report_numbers": str, "date": str, "year": int, "page_count": int,
                  "series": str, "url": str, "backend": str, "status": str,
-                 "ingested_at": str},
+                 "ingested_at": str, "path": str, "file_name_bytes": str,
+                 "duplicate_of": str},
         pk="id",
     ),
     "pages": dict(
@@ -59,6 +62,16 @@ TABLES: dict[str, dict] = {
         pk="id",
         foreign_keys=[("report_id", "reports", "id")],
     ),
+    # Recommendations of earlier reports that a follow-up report reprints with a status
+    # (contract 1 `earlier_recommendations`); `recommendation_id` is the recommendation
+    # they were matched to: the earlier report's own, or a stub's (pipeline.earlier).
+    "earlier_recommendations": dict(
+        columns={"id": str, "report_id": str, "position": int, "number": str, "text": str,
+                 "owner": str, "page": int, "status": str, "status_term": str, "cites": str,
+                 "group_name": str, "recommendation_id": str, **BBOX},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id"), ("recommendation_id", "recommendations", "id")],
+    ),
     "owners": dict(
         columns={"id": str, "label": str, "acronym": str, "parent": str},
         pk="id",
@@ -94,6 +107,11 @@ TABLES: dict[str, dict] = {
         columns={"file_name": str, "sha256": str, "reason": str, "at": str},
         pk="file_name",
     ),
+    # reports written but not yet linked: an interrupted ingest finishes them next run
+    "pending_links": dict(
+        columns={"report_id": str, "since": str},
+        pk="report_id",
+    ),
     # size and mtime of each file ingested: an unchanged file is skipped without hashing
     "file_stats": dict(
         columns={"file_name": str, "size": int, "mtime_ns": int, "sha256": str},
@@ -114,13 +132,17 @@ INDEXES = [
     ("report_tables", ["report_id"]), ("glossary", ["report_id"]), ("recommendations", ["report_id"]),
     ("recommendation_owners", ["recommendation_id"]), ("recommendation_owners", ["owner_id"]),
     ("recommendation_owners", ["report_id"]), ("quality", ["report_id"]),
-    ("statuses", ["recommendation_id"]), ("recommendation_links", ["from_id"]),
+    ("statuses", ["recommendation_id"]), ("statuses", ["assessed_by_report_id"]),
+    ("earlier_recommendations", ["report_id"]), ("reports", ["sha256"]), ("recommendation_links", ["from_id"]),
     ("recommendation_links", ["to_id"]),
+    # facets and lookups of the pages (pipeline/datasette)
+    ("recommendations", ["theme"]), ("recommendations", ["method"]), ("owners", ["parent"]),
+    ("owners", ["label"]), ("reports", ["year"]), ("sections", ["report_id", "kind"]),
 ]
 
 # Tables whose rows all belong to one report and are rewritten when it is re-ingested.
 REPORT_TABLES = ("pages", "sections", "footnotes", "report_tables", "glossary",
-                 "recommendation_owners", "quality", "recommendations")
+                 "recommendation_owners", "quality", "earlier_recommendations", "recommendations")
 
 
 def open_db(path: str) -> sqlite_utils.Database:
@@ -130,31 +152,85 @@ def open_db(path: str) -> sqlite_utils.Database:
     # Datasette's labels but not enforced: statuses a user imported must survive the
     # replacement of their report's rows.
     db.conn.isolation_level = None
-    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if path != ":memory:":
         db.enable_wal()
     migrate(db)
     return db
 
 
-def migrate(db: sqlite_utils.Database) -> None:
-    from models.views import create_views  # views depend on the tables below
+BUSY_TIMEOUT_MS = 60000  # a second ingest waits this long for the first one's write
 
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version >= SCHEMA_VERSION and "reports" in db.table_names():
-        create_views(db)  # cheap, and keeps views current when the code changes them
+
+def _up_to_date(db: sqlite_utils.Database) -> bool:
+    from models.views import VIEWS
+
+    if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        return False
+    stored = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
+    return all(stored.get(name) == _view_sql(name, sql) for name, sql in VIEWS.items())
+
+
+def _view_sql(name: str, sql: str) -> str:
+    return f"CREATE VIEW [{name}] AS {sql}"
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Create or upgrade the schema under a write lock.
+
+    Two ingests started together on a new file must not both create tables: the second
+    one waits on BEGIN IMMEDIATE (busy timeout), then finds the schema current.
+    """
+    if _up_to_date(db):
         return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            _create_tables(db)
+            _derived(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        _create_views(db)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _create_tables(db: sqlite_utils.Database) -> None:
     for name, spec in TABLES.items():
-        db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"),
-                        if_not_exists=True)
-        have = set(db[name].columns_dict)
-        for col, kind in spec["columns"].items():  # a database of an earlier version gains new columns
-            if col not in have:
-                db[name].add_column(col, kind)
+        table = db[name]
+        if table.exists():  # a database of an earlier version: add the new columns
+            have = set(table.columns_dict)
+            for col, kind in spec["columns"].items():
+                if col not in have:
+                    table.add_column(col, kind)
+            continue
+        table.create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"),
+                     if_not_exists=True)
     for table, cols in INDEXES:
         db[table].create_index(cols, if_not_exists=True)
     for table, cols in FTS_COLUMNS.items():
         if not db[table].detect_fts():
             db[table].enable_fts(cols, tokenize=FTS_TOKENIZE, create_triggers=True)
-    create_views(db)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _create_views(db: sqlite_utils.Database) -> None:
+    """Views are recreated only when their SQL changed: opening a database writes nothing."""
+    from models.views import VIEWS
+
+    stored = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
+    for name, sql in VIEWS.items():
+        if stored.get(name) != _view_sql(name, sql):
+            db.execute(f"DROP VIEW IF EXISTS [{name}]")
+            db.execute(_view_sql(name, sql))
+
+
+def _derived(db: sqlite_utils.Database) -> None:
+    """The tables kept from the others (latest statuses, addressee rows, scorecard: filled
+    when new) and the stemmed search indexes; in the caller's transaction."""
+    from models.latest import create_latest_tables, refresh_latest_statuses
+    from models.search import create_stem_indexes
+
+    if create_latest_tables(db.conn):
+        refresh_latest_statuses(db.conn)
+    create_stem_indexes(db.conn)

@@ -7,24 +7,46 @@ reader (or leave one behind after a kill).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
 import sqlite3
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 import sqlite_utils
 
+from models.latest import refresh_latest_statuses
 from models.records import Extraction
 from models.schema import REPORT_TABLES
 
 
 def report_id_for(file_name: str) -> str:
-    """A stable id from the file name: re-ingesting a changed file keeps its id."""
+    """A stable id from the file name: re-ingesting a changed file keeps its id.
+
+    A name with no Latin letter or digit ("отчёт.pdf") gets a short hash of the name, so
+    two such files do not share one id.
+    """
     stem = re.sub(r"\.pdf$", "", file_name, flags=re.I)
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-").lower() or "report"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._").lower()
+    return slug or f"report-{name_hash(file_name)}"
+
+
+def name_hash(file_name: str, n: int = 8) -> str:
+    return hashlib.sha1(file_name.encode("utf-8", "backslashreplace")).hexdigest()[:n]
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(value):
+    """A string SQLite can store as UTF-8: lone surrogates (a damaged text layer) -> U+FFFD."""
+    if isinstance(value, str) and _SURROGATES.search(value):
+        return _SURROGATES.sub("\ufffd", value)
+    return value
 
 
 def _bbox(b) -> dict:
@@ -71,12 +93,16 @@ def recommendation_ids(rid: str, recs: Sequence) -> list[str]:
 
 
 def report_rows(ext: Extraction, pages: Iterable[tuple[int, str | None, str]], backend: str,
-                overrides: dict | None = None) -> dict[str, list[dict]]:
-    """All rows of one report, keyed by table name (pure: no database)."""
+                overrides: dict | None = None, report_id: str | None = None) -> dict[str, list[dict]]:
+    """All rows of one report, keyed by table name (pure: no database).
+
+    `report_id` is the id ingest allocated (see `allocate_report_id`); by default the
+    file name's slug.
+    """
     from extractors.numbers import parse_number
 
     meta = ext.report
-    rid = report_id_for(meta.file_name)
+    rid = report_id or report_id_for(meta.file_name)
     overrides = overrides or {}
     date = overrides.get("date") or meta.date
     rows: dict[str, list[dict]] = {name: [] for name in REPORT_TABLES}
@@ -143,6 +169,12 @@ def report_rows(ext: Extraction, pages: Iterable[tuple[int, str | None, str]], b
             "id": f"{rec_id}:o{ref.position}", "recommendation_id": rec_id, "owner_id": ref.key,
             "report_id": rid, "as_printed": ref.as_printed, "position": ref.position})
     rows["owners"] = list(owners.values())
+    for i, e in enumerate(ext.earlier_recommendations):
+        rows["earlier_recommendations"].append({
+            "id": f"{rid}:e{i}", "report_id": rid, "position": i,
+            "number": None if e.number is None else str(e.number), "text": e.text, "owner": e.owner,
+            "page": e.page, "status": e.status, "status_term": e.status_term, "cites": e.cites,
+            "group_name": e.group, "recommendation_id": None, **_bbox(e.bbox)})
     for i, p in enumerate(ext.problems):
         rows["quality"].append({"id": f"{rid}:q{i}", "report_id": rid, "kind": p.kind,
                                 "subject": p.subject, "page": p.page, "message": p.message})
@@ -155,7 +187,7 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict], replace: boo
     cols = list(rows[0].keys())
     verb = "INSERT OR REPLACE" if replace else "INSERT"
     sql = f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    conn.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
+    conn.executemany(sql, [tuple(valid_text(r.get(c)) for c in cols) for r in rows])
 
 
 def write_report(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
@@ -167,12 +199,17 @@ def write_report(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None
         _delete_report_rows(conn, rid)
         _insert(conn, "reports", rows["reports"], replace=True)
         for table in ("pages", "sections", "footnotes", "report_tables", "glossary",
-                      "recommendations"):
+                      "recommendations", "earlier_recommendations"):
             _insert(conn, table, rows.get(table, []))
         _insert(conn, "owners", rows.get("owners", []), replace=True)
         _insert(conn, "recommendation_owners", rows.get("recommendation_owners", []))
         _insert(conn, "quality", rows.get("quality", []))
+        # Its latest statuses and addressee rows land with the report (models/latest.py).
+        refresh_latest_statuses(conn, [r["id"] for r in rows.get("recommendations", [])], scorecard=False)
         conn.execute("DELETE FROM failures WHERE file_name = ?", (rows["reports"][0]["file_name"],))
+        # linking runs after the batch; until it has, the report is pending (see ingest)
+        conn.execute("INSERT OR REPLACE INTO pending_links (report_id, since) VALUES (?, ?)",
+                     (rid, rows["reports"][0].get("ingested_at")))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -194,7 +231,8 @@ def record_failure(db: sqlite_utils.Database, file_name: str, sha256: str | None
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("INSERT OR REPLACE INTO failures (file_name, sha256, reason, at) VALUES (?, ?, ?, ?)",
-                     (file_name, sha256, reason, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                     (valid_text(file_name), sha256, valid_text(reason),
+                      datetime.now(timezone.utc).isoformat(timespec="seconds")))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -204,3 +242,38 @@ def record_failure(db: sqlite_utils.Database, file_name: str, sha256: str | None
 def known_hashes(db: sqlite_utils.Database) -> dict[str, str]:
     """file_name -> sha256 of the reports already stored."""
     return {row[0]: row[1] for row in db.execute("SELECT file_name, sha256 FROM reports")}
+
+
+def pending_links(db: sqlite_utils.Database) -> list[str]:
+    """Reports written whose links and status tables are not computed yet (sorted)."""
+    return [r for (r,) in db.execute("SELECT report_id FROM pending_links WHERE report_id IN "
+                                     "(SELECT id FROM reports) ORDER BY report_id")]
+
+
+def mark_linked(db: sqlite_utils.Database, report_ids: Iterable[str]) -> None:
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany("DELETE FROM pending_links WHERE report_id = ?", [(r,) for r in report_ids])
+        conn.execute("DELETE FROM pending_links WHERE report_id NOT IN (SELECT id FROM reports)")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """What ingest needs to know of a report already in the database."""
+
+    id: str
+    file_name: str
+    sha256: str
+    path: str | None
+    duplicate_of: str | None
+
+
+def stored_reports(db: sqlite_utils.Database) -> dict[str, StoredReport]:
+    """file_name -> the report stored under it."""
+    return {r[1]: StoredReport(*r) for r in db.execute(
+        "SELECT id, file_name, sha256, path, duplicate_of FROM reports")}

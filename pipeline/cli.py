@@ -18,6 +18,16 @@ def _fail(message: str, code: int = 1):
     sys.exit(code)
 
 
+def _existing_db(db_path: str) -> str:
+    """Every command but `ingest` reads a database that must exist: a typo in --db is an
+    error, not a new empty database (exit 2)."""
+    from pathlib import Path
+
+    if not Path(db_path).is_file():
+        _fail(f"{db_path}: no such database (check --db, or create it with `suivi ingest corpus/ --db {db_path}`)", 2)
+    return db_path
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.version_option(package_name="suivi")
@@ -95,6 +105,9 @@ def ingest(paths: tuple[str, ...], db_path: str, jobs: int, backend: str, quiet:
         total = len(discover(paths))
     except FileNotFoundError as exc:
         _fail(str(exc), 2)
+    if total == 0 and not any(p.lower().endswith(".pdf") for p in paths):
+        click.echo(f"warning: no PDF found in {', '.join(paths)} (files must end in .pdf; folders are "
+                   "searched recursively)", err=True)
     overrides = load_manifest_for(paths)
     # A bar only on a terminal: in a log or a pipe, one line per failure and the summary.
     progress = (click.progressbar(length=total, label="ingesting", file=sys.stderr, show_pos=True,
@@ -111,6 +124,11 @@ def ingest(paths: tuple[str, ...], db_path: str, jobs: int, backend: str, quiet:
                                 max_memory_mb=max_memory, ocr=ocr)
         except SuiviError as exc:  # --ocr without ocrmypdf: nothing was attempted
             _fail(str(exc), 2)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: workers are stopped, reports stay whole
+            _fail(f"interrupted; the reports written are whole, run the same command again to "
+                  f"finish (links included) -> {db_path}", 130)
+    for message in result.warnings:
+        click.echo(f"warning: {message}", err=True)
     for _, reason in result.failed:
         click.echo(f"failed: {reason}", err=True)
     click.echo(result.summary(db_path), err=True)
@@ -135,6 +153,7 @@ def export(db_path: str, out_dir: str, excel: bool, tracker_only: bool) -> None:
     """
     from pipeline.export import TRACKER_FILE, export_tables, export_tracker
 
+    _existing_db(db_path)
     try:
         if tracker_only:
             written = [export_tracker(db_path, f"{out_dir}/{TRACKER_FILE}", excel=excel)]
@@ -142,6 +161,8 @@ def export(db_path: str, out_dir: str, excel: bool, tracker_only: bool) -> None:
             written = export_tables(db_path, out_dir, excel=excel)
     except FileNotFoundError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{out_dir}: cannot write there ({exc.strerror or exc})")
     click.echo(f"wrote {len(written)} CSV files to {out_dir}", err=True)
 
 
@@ -152,7 +173,7 @@ def export(db_path: str, out_dir: str, excel: bool, tracker_only: bool) -> None:
 @click.option("--corpus", "corpus", multiple=True, type=click.Path(file_okay=False),
               help="Folder holding the report PDFs, for page images (repeatable; default ./corpus).")
 def serve(db_path: str, host: str, port: int, corpus: tuple[str, ...]) -> None:
-    """Browse the database in Datasette (read-only, immutable).
+    """Browse the database in Datasette (read-only; new reports appear without a restart).
 
     Writes the metadata next to the database (reports.metadata.json) and prints the URL.
 
@@ -165,6 +186,7 @@ def serve(db_path: str, host: str, port: int, corpus: tuple[str, ...]) -> None:
     """
     from pipeline.publish import serve as run_serve
 
+    _existing_db(db_path)
     try:
         run_serve(db_path, host=host, port=port, corpus=list(corpus) or None)
     except (FileNotFoundError, SuiviError) as exc:
@@ -194,7 +216,7 @@ def status_import(csv_file: str, db_path: str) -> None:
     from models.schema import open_db
     from pipeline.statuses import import_statuses
 
-    db = open_db(db_path)
+    db = open_db(_existing_db(db_path))
     try:
         n = import_statuses(db, csv_file)
     except SuiviError as exc:
@@ -217,9 +239,11 @@ def status_export(db_path: str, out_file: str) -> None:
     from models.schema import open_db
     from pipeline.statuses import export_statuses
 
-    db = open_db(db_path)
+    db = open_db(_existing_db(db_path))
     try:
         n = export_statuses(db, out_file)
+    except OSError as exc:
+        _fail(f"{out_file}: cannot write the file ({exc.strerror or exc})")
     finally:
         db.conn.close()
     click.echo(f"wrote {n} status rows to {out_file}", err=True)
@@ -237,12 +261,14 @@ def link(db_path: str, report_ids: tuple[str, ...]) -> None:
       suivi link --db reports.db --report igas-2019-prostitution
     """
     from models.schema import open_db
+    from models.store import mark_linked
     from pipeline.link import update_after_ingest
 
-    db = open_db(db_path)
+    db = open_db(_existing_db(db_path))
     try:
         ids = list(report_ids) or [r for (r,) in db.execute("SELECT id FROM reports ORDER BY date, id")]
         n = update_after_ingest(db, ids)
+        mark_linked(db, ids)
     finally:
         db.conn.close()
     click.echo(f"{n} links for {len(ids)} report(s) -> {db_path}", err=True)

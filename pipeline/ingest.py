@@ -14,10 +14,13 @@ every file ingested are kept in `file_stats`, and a file whose size and mtime ma
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import os
 import signal
+import sqlite3
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -26,10 +29,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from models.errors import NoTextLayer, SuiviError
+from models.latest import refresh_latest_statuses
 from models.schema import open_db
-from models.store import known_hashes, record_failure, report_rows, write_report
-from pipeline.discover import Candidate, discover
+from models.store import (mark_linked, pending_links, record_failure, report_rows,
+                          stored_reports, write_report)
+from pipeline.discover import Candidate, assign_identities, discover, display_text, real_path, safe_name
 from extractors.layout import page_texts
+from extractors.pdf_damage import inspect_file
+from extractors.structure_checks import structure_problems
 from pipeline.extract import ExtractSettings, collector_paused, extract_file, load_nlp
 
 log = logging.getLogger(__name__)
@@ -44,6 +51,7 @@ class IngestResult:
     ingested: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    warnings: list[str] = field(default_factory=list)  # ingested, but worth saying
 
     @property
     def exit_code(self) -> int:
@@ -81,11 +89,22 @@ def rows_for(candidate: Candidate, settings: ExtractSettings, overrides: dict | 
              ocr: bool = False, timeout: float | None = None) -> dict:
     """Worker: extract one file into the rows of every table (plain data, picklable)."""
     with collector_paused():
-        return _extracted_rows(candidate, settings, overrides, ocr, timeout)
+        rows = _extracted_rows(candidate, settings, overrides, ocr, timeout)
+    damage = inspect_file(candidate.path)
+    if damage:
+        report = rows["reports"][0]
+        report["status"] = "repaired"
+        report["_repaired"] = "damaged file, read after repair: " + "; ".join(damage)
+        n = len(rows["quality"])
+        rows["quality"].extend({"id": f"{report['id']}:q{n + i}", "report_id": report["id"],
+                                "kind": "repaired", "subject": "file", "page": None, "message": reason}
+                               for i, reason in enumerate(damage))
+    return rows
 
 
 def _extracted_rows(candidate: Candidate, settings: ExtractSettings, overrides: dict | None,
                     ocr: bool, timeout: float | None) -> dict:
+    rid = candidate.report_id or None
     try:
         doc, ext = extract_file(candidate.path, settings, nlp=_nlp(), sha256=candidate.sha256)
     except NoTextLayer:
@@ -95,22 +114,31 @@ def _extracted_rows(candidate: Candidate, settings: ExtractSettings, overrides: 
 
         with ocr_copy(candidate.path, timeout=timeout) as copy:
             doc, ext = extract_file(copy, settings, nlp=_nlp(), sha256=candidate.sha256)
-            return report_rows(ext, page_texts(doc), f"{settings.backend}+ocr", overrides)
-    return report_rows(ext, page_texts(doc), settings.backend, overrides)
+            ext = _checked(doc, ext)
+            return report_rows(ext, page_texts(doc), f"{settings.backend}+ocr", overrides, rid)
+    return report_rows(_checked(doc, ext), page_texts(doc), settings.backend, overrides, rid)
+
+
+def _checked(doc, ext):
+    """The extraction with the structure checks' problems added (quality rows)."""
+    extra = structure_problems(doc, ext)
+    return dataclasses.replace(ext, problems=(*ext.problems, *extra)) if extra else ext
 
 
 def _safe_rows(candidate: Candidate, settings: ExtractSettings, overrides: dict | None,
                ocr: bool = False, timeout: float | None = None):
+    shown = candidate.shown
     try:
         return rows_for(candidate, settings, overrides, ocr, timeout), None
     except SuiviError as exc:
-        return None, str(exc)
+        return None, display_text(str(exc))
     except MemoryError:
-        return None, f"{candidate.path}: ran out of memory while reading the PDF"
+        return None, f"{shown}: ran out of memory while reading the PDF"
     except RecursionError:
-        return None, f"{candidate.path}: could not be read (nesting too deep in the PDF structure)"
+        return None, f"{shown}: could not be read (nesting too deep in the PDF structure)"
     except Exception as exc:  # a malformed PDF can raise anything from the backend
-        return None, f"{candidate.path}: could not be read ({type(exc).__name__}: {exc})"
+        log.debug("reading %s failed", shown, exc_info=True)
+        return None, f"{shown}: could not be read ({type(exc).__name__}: {display_text(str(exc))})"
 
 
 def ingest(paths: Iterable[str], db_path: str, settings: ExtractSettings = ExtractSettings(),
@@ -121,7 +149,9 @@ def ingest(paths: Iterable[str], db_path: str, settings: ExtractSettings = Extra
     """Ingest every PDF found under `paths` into `db_path`; unchanged files are skipped.
 
     `timeout` (seconds) and `max_memory_mb` stop a runaway file; `ocr` runs ocrmypdf on
-    image-only PDFs (raises OCRUnavailable up front when it is not installed).
+    image-only PDFs (raises OCRUnavailable up front when it is not installed). SIGTERM
+    stops the batch as Ctrl-C does (KeyboardInterrupt): workers are stopped, what was
+    written stays whole, and the next run finishes the rest (links included).
     """
     paths = list(paths)
     limits = Limits(timeout, max_memory_mb, ocr)
@@ -129,54 +159,135 @@ def ingest(paths: Iterable[str], db_path: str, settings: ExtractSettings = Extra
         from pipeline.ocr import check_ocr
 
         check_ocr()
-    db = open_db(db_path)
-    result = IngestResult()
-    overrides = overrides or {}
-    try:
-        known = known_hashes(db)
-        stats = _load_stats(db)
-        todo: list[Candidate] = []
-        _named_directories(paths, result)
-        for path in discover(p for p in paths if not _is_pdf_named_dir(p)):
-            try:
-                cand, from_stats = _candidate(path, known, stats)
-            except OSError as exc:
-                result.failed.append((str(path), f"{path}: cannot read the file ({exc.strerror or exc})"))
-                _tick(progress, str(path))
-                continue
-            if known.get(cand.file_name) == cand.sha256:
-                result.skipped.append(cand.path)
-                if not from_stats:
-                    _save_stat(db, cand)
-                _tick(progress, cand.path)
-            else:
-                todo.append(cand)
-        for cand, rows, error in _extract_all(todo, settings, jobs, overrides, limits):
-            if error is None:
-                write_report(db, rows)
-                _save_stat(db, cand)
-                result.ingested.append(cand.path)
-            else:
-                record_failure(db, cand.file_name, cand.sha256, error)
-                result.failed.append((cand.path, error))
-            _tick(progress, cand.path)
-        _update_links(db, result.ingested)
-    finally:
-        db.conn.close()
+    with _sigterm_as_interrupt():
+        db = open_db(db_path)
+        result = IngestResult()
+        if settings.backend == "pdfium" and not system_fonts_present():
+            result.warnings.append(NO_FONTS_WARNING)
+        try:
+            _run(db, paths, settings, jobs, overrides or {}, progress, limits, result)
+        finally:
+            db.conn.close()
     return result
 
 
-def _update_links(db, ingested: list[str]) -> None:
-    """Status tables and cross-report links of the reports just written (incremental)."""
-    if not ingested:  # before the imports: pipeline.link loads spaCy's French data (seconds)
+def _run(db, paths: list[str], settings: ExtractSettings, jobs: int, overrides: dict,
+         progress, limits: Limits, result: IngestResult) -> None:
+    stored = stored_reports(db)
+    by_path = {k.path: k for k in stored.values() if k.path}
+    stats = _load_stats(db)
+    _named_directories(paths, result)
+    found: list[Candidate] = []
+    for path in discover(p for p in paths if not _is_pdf_named_dir(p)):
+        try:
+            found.append(_candidate(path, stored, by_path, stats))
+        except OSError as exc:
+            shown = display_text(str(path))
+            result.failed.append((shown, f"{shown}: cannot read the file ({exc.strerror or exc})"))
+            _tick(progress, shown)
+    cands, warnings = assign_identities(found, stored)
+    todo: list[Candidate] = []
+    for cand in cands:
+        known = stored.get(cand.file_name)
+        if known is not None and known.sha256 == cand.sha256 and known.duplicate_of == cand.duplicate_of:
+            result.skipped.append(cand.shown)
+            _save_stat(db, cand)
+            _tick(progress, cand.shown)
+        else:
+            if cand.path in warnings:
+                result.warnings.append(f"{cand.shown}: {warnings[cand.path]}")
+            todo.append(cand)
+    for cand, rows, error in _extract_all(todo, settings, jobs, overrides, limits):
+        if error is None:
+            error = _store(db, cand, rows, result)
+        if error is not None:
+            _record_failure(db, cand, error)
+            result.failed.append((cand.shown, error))
+        _tick(progress, cand.shown)
+    _update_links(db, result)
+    if result.ingested:  # re-ingested reports drop the statuses they had given others
+        refresh_latest_statuses(db.conn)
+
+
+def _store(db, cand: Candidate, rows: dict, result: IngestResult) -> str | None:
+    """Write one extracted report; the reason when it cannot be stored, else None."""
+    try:
+        report = rows["reports"][0]
+        report.update(file_name=cand.file_name, path=real_path(cand.path),
+                      file_name_bytes=cand.name_bytes, duplicate_of=cand.duplicate_of)
+        if report.get("status") == "repaired":
+            result.warnings.append(f"{cand.shown}: {report.pop('_repaired', 'damaged file')}")
+        report.pop("_repaired", None)
+        write_report(db, rows)
+    except Exception as exc:  # a row the database refuses must not end the batch
+        log.debug("storing %s failed", cand.shown, exc_info=True)
+        return f"{cand.shown}: could not be stored ({type(exc).__name__}: {display_text(str(exc))})"
+    _save_stat(db, cand)
+    result.ingested.append(cand.shown)
+    return None
+
+
+def _record_failure(db, cand: Candidate, error: str) -> None:
+    try:
+        record_failure(db, cand.file_name, cand.sha256, error)
+    except Exception:  # the failure line is still printed
+        log.warning("%s: could not record the failure in the database", cand.shown, exc_info=True)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (a service manager, `kill`) stops the batch as Ctrl-C does."""
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, raise_interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
         return
-    from models.store import report_id_for
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _update_links(db, result: IngestResult) -> None:
+    """Status tables and cross-report links of every report still pending: those just
+    written, and those an interrupted earlier run wrote but did not link."""
+    todo = pending_links(db)
+    if not todo:  # before the imports: pipeline.link loads spaCy's French data (seconds)
+        return
     from pipeline.link import update_after_ingest
 
     try:
-        update_after_ingest(db, [report_id_for(Path(p).name) for p in ingested])
-    except Exception:  # the reports are stored; `suivi link` can redo this step
-        log.exception("linking the new reports failed; run `suivi link` to retry")
+        update_after_ingest(db, todo)
+        mark_linked(db, todo)
+    except Exception as exc:  # the reports are stored and stay pending: the next run retries
+        log.debug("linking failed", exc_info=True)
+        result.warnings.append(f"linking {len(todo)} report(s) failed ({type(exc).__name__}: {exc}); "
+                               "they stay pending: the next ingest or `suivi link` retries")
+
+
+# Where pdfium looks for fonts on Linux (core/fxge/linux/fx_linux_impl.cpp).
+PDFIUM_FONT_DIRS = ("/usr/share/fonts", "/usr/share/X11/fonts/Type1", "/usr/share/X11/fonts/TTF",
+                    "/usr/local/share/fonts")
+NO_FONTS_WARNING = ("no system font found: pdfium substitutes the fonts a PDF does not embed from the "
+                    "system's, and without any their characters (e.g. bullets set in SymbolMT) are "
+                    "missing from the text; install a font package (e.g. fonts-dejavu-core) and re-ingest")
+
+
+def system_fonts_present(dirs: Iterable[str] = PDFIUM_FONT_DIRS) -> bool:
+    """True when pdfium can find at least one font file on this system.
+
+    Text extraction depends on it: a report whose bullets are set in a non-embedded
+    SymbolMT font reads "·" with any system font installed and nothing without (the
+    first run on a fresh machine, before font packages arrived, lacked them).
+    """
+    for folder in dirs:
+        for _root, _dirs, files in os.walk(folder):
+            if any(f.lower().endswith((".ttf", ".otf", ".pfb", ".ttc", ".pfa")) for f in files):
+                return True
+    return False
 
 
 def _tick(progress, path: str) -> None:
@@ -193,21 +304,26 @@ def _load_stats(db) -> dict[str, tuple[int, int, str]]:
 def _save_stat(db, cand: Candidate) -> None:
     try:
         st = os.stat(cand.path)
-    except OSError:
+        db.execute("INSERT OR REPLACE INTO file_stats (file_name, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
+                   (cand.file_name, st.st_size, st.st_mtime_ns, cand.sha256))
+    except (OSError, sqlite3.Error):  # only a cache: the file is hashed again next time
         return
-    db.execute("INSERT OR REPLACE INTO file_stats (file_name, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
-               (cand.file_name, st.st_size, st.st_mtime_ns, cand.sha256))
 
 
-def _candidate(path: Path, known: dict[str, str], stats: dict) -> tuple[Candidate, bool]:
-    """The file's Candidate; True when its hash comes from the stat cache (not re-read)."""
+def _candidate(path: Path, stored: dict, by_path: dict, stats: dict) -> Candidate:
+    """The file's Candidate; its hash comes from the stat cache when size and mtime match
+    what was recorded for the same file (then it is not read)."""
     from extractors.layout import sha256_file
 
     st = os.stat(path)
-    cached = stats.get(path.name)
-    if cached and cached[0] == st.st_size and cached[1] == st.st_mtime_ns and known.get(path.name) == cached[2]:
-        return Candidate(str(path), path.name, cached[2], st.st_size), True
-    return Candidate(str(path), path.name, sha256_file(str(path)), st.st_size), False
+    name, name_bytes = safe_name(path)
+    known = by_path.get(real_path(path)) or stored.get(name)
+    cached = stats.get(known.file_name) if known else None
+    if cached and cached[0] == st.st_size and cached[1] == st.st_mtime_ns and known.sha256 == cached[2]:
+        sha = cached[2]
+    else:
+        sha = sha256_file(str(path))
+    return Candidate(str(path), name, sha, st.st_size, name_bytes=name_bytes)
 
 
 def _is_pdf_named_dir(raw: str) -> bool:
@@ -230,15 +346,22 @@ def _extract_all(todo: list[Candidate], settings: ExtractSettings, jobs: int, ov
         return
     if jobs <= 1 and not limits.needs_worker:
         for cand in todo:
-            rows, error = _safe_rows(cand, settings, overrides.get(cand.file_name), limits.ocr, limits.timeout)
+            rows, error = _safe_rows(cand, settings, _override(overrides, cand), limits.ocr, limits.timeout)
             yield cand, rows, error
         return
     yield from _WorkerPool(max(1, min(jobs, len(todo))), limits).run(todo, settings, overrides)
 
 
-def _worker_main(conn, max_memory_mb: int | None) -> None:
+def _override(overrides: dict, cand: Candidate) -> dict | None:
+    """The manifest's values for this file (the manifest names files by their base name)."""
+    return overrides.get(cand.file_name) or overrides.get(os.path.basename(cand.path))
+
+
+def _worker_main(conn, max_memory_mb: int | None, parent: int | None = None) -> None:
     """A worker: extract the files the parent sends, one at a time, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's KeyboardInterrupt
+    _die_with_parent(parent)
     if max_memory_mb:
         _cap_address_space(max_memory_mb)
     while True:
@@ -250,6 +373,21 @@ def _worker_main(conn, max_memory_mb: int | None) -> None:
             return
         cand, settings, overrides, ocr, timeout = task
         conn.send(_safe_rows(cand, settings, overrides, ocr, timeout))
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Ask Linux to kill this worker when its parent dies (kill -9 included): without it,
+    an orphaned worker blocked on writing its result would live forever."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent-pipe EOF still ends the loop
+        return
+    if parent is not None and os.getppid() != parent:  # the parent died before prctl
+        os._exit(1)
 
 
 def _cap_address_space(max_memory_mb: int) -> None:
@@ -279,7 +417,7 @@ def _rss_mb(pid: int) -> float | None:
 class _Worker:
     def __init__(self, ctx, max_memory_mb: int | None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, max_memory_mb), daemon=True,
+        self.proc = ctx.Process(target=_worker_main, args=(child, max_memory_mb, os.getpid()), daemon=True,
                                 name="suivi-ingest-worker")
         self.proc.start()
         child.close()
@@ -320,7 +458,7 @@ class _WorkerPool:
                 for i, w in enumerate(workers):
                     if w.task is None and pending:
                         cand = pending.popleft()
-                        task = (cand, settings, overrides.get(cand.file_name), self.limits.ocr, self.limits.timeout)
+                        task = (cand, settings, _override(overrides, cand), self.limits.ocr, self.limits.timeout)
                         try:
                             w.conn.send(task)
                         except (OSError, ValueError):  # an idle worker died: start a fresh one
@@ -348,7 +486,7 @@ class _WorkerPool:
 
     def _check(self, w: _Worker):
         """((rows, error), replace_worker) once the worker's file is done or stopped."""
-        path = w.task.path
+        path = w.task.shown
         if w.conn.poll():
             try:
                 return w.conn.recv(), False

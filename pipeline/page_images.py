@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Mapping
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
+from PIL.PngImagePlugin import PngInfo
 
 from extractors.layout import sha256_file
 from models.errors import SuiviError
@@ -23,6 +26,10 @@ from models.errors import SuiviError
 log = logging.getLogger(__name__)
 
 DEFAULT_SCALE = 1.5  # 108 dpi: readable on screen, ~150 KB per page
+MAX_SIDE = 3000  # pixels: a 5 m poster page is scaled down, not rendered at 3 GB
+MAX_PIXELS = 3000 * 3000
+MAX_CACHE_BYTES = 256 * 1024 * 1024  # renders and highlights kept on disk, oldest dropped first
+_SCALE_KEY = "suivi-scale"  # PNG text chunk: the scale a render was actually made at
 HIGHLIGHT_FILL = (255, 214, 0, 90)  # translucent yellow
 HIGHLIGHT_OUTLINE = (230, 120, 0, 255)
 MARGIN = 3.0  # points added around the bbox so the highlight does not cut the glyphs
@@ -51,10 +58,25 @@ class Highlight:
         try:
             x0, top, x1, bottom = (float(v) for v in given)
         except (TypeError, ValueError):
-            raise PageImageError(f"bbox must be four numbers x0, top, x1, bottom; got {given}") from None
+            raise PageImageError("bbox must be four numbers x0, top, x1, bottom") from None
+        if not all(math.isfinite(v) for v in (x0, top, x1, bottom)):
+            raise PageImageError("bbox must be four finite numbers x0, top, x1, bottom")
         if x1 < x0 or bottom < top:
-            raise PageImageError(f"bbox ({x0}, {top}, {x1}, {bottom}) is inverted: x1 < x0 or bottom < top")
+            raise PageImageError("bbox is inverted: x1 < x0 or bottom < top")
         return cls(x0, top, x1, bottom)
+
+
+def served_database(databases: Mapping[str, Any], name: str | None):
+    """The database a page URL names (`?db=`): a served file, never Datasette's own
+    `_internal`. Messages do not repeat what the URL said."""
+    served = {n: d for n, d in databases.items() if not n.startswith("_") and getattr(d, "path", None)}
+    if name:
+        if name not in served:
+            raise PageImageError("no such database")
+        return served[name]
+    if served:
+        return next(iter(served.values()))
+    raise PageImageError("no database is served")
 
 
 def page_count(pdf_path: Path) -> int:
@@ -66,9 +88,25 @@ def page_count(pdf_path: Path) -> int:
             pdf.close()
 
 
+def bounded_scale(width: float, height: float, scale: float) -> float:
+    """`scale`, reduced so that a page of `width` x `height` points stays within
+    MAX_SIDE pixels a side and MAX_PIXELS in all."""
+    side = max(width, height, 1.0) * scale
+    if side > MAX_SIDE:
+        scale *= MAX_SIDE / side
+    area = max(width, 1.0) * max(height, 1.0) * scale * scale
+    if area > MAX_PIXELS:
+        scale *= math.sqrt(MAX_PIXELS / area)
+    return scale
+
+
 def render_page(pdf_path: Path, page: int, cache_dir: Path, report_id: str,
                 scale: float = DEFAULT_SCALE) -> Path:
-    """PNG of physical page `page` (1-based), rendered once and cached; returns its path."""
+    """PNG of physical page `page` (1-based), rendered once and cached; returns its path.
+
+    A huge page is rendered at a smaller scale (`bounded_scale`); the scale used is kept
+    in the PNG so highlights land on the right spot.
+    """
     out = Path(cache_dir) / report_id / f"{page}@{scale:g}.png"
     if out.exists():
         return out
@@ -76,21 +114,54 @@ def render_page(pdf_path: Path, page: int, cache_dir: Path, report_id: str,
         pdf = pdfium.PdfDocument(str(pdf_path))
         try:
             if not 1 <= page <= len(pdf):
-                raise PageImageError(f"{pdf_path.name}: page {page} out of range (1-{len(pdf)})")
-            image = pdf[page - 1].render(scale=scale).to_pil()
+                raise PageImageError(f"page {page} out of range (1-{len(pdf)})")
+            pdf_page = pdf[page - 1]
+            used = bounded_scale(*pdf_page.get_size(), scale)
+            image = pdf_page.render(scale=used).to_pil()
         finally:
             pdf.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
-    image.save(tmp, format="PNG", optimize=False)
+    info = PngInfo()
+    info.add_text(_SCALE_KEY, repr(used))
+    image.save(tmp, format="PNG", optimize=False, pnginfo=info)
     tmp.replace(out)  # atomic: a concurrent reader never sees half a file
     log.debug("rendered %s page %s to %s", pdf_path.name, page, out)
+    prune_cache(Path(cache_dir))
     return out
+
+
+def prune_cache(cache_dir: Path, max_bytes: int | None = None) -> int:
+    """Drop the least recently written files until the cache holds at most 80% of
+    `max_bytes` (MAX_CACHE_BYTES); returns the number of files removed."""
+    limit = MAX_CACHE_BYTES if max_bytes is None else max_bytes
+    files = []
+    for path in Path(cache_dir).rglob("*.png"):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        files.append((st.st_mtime_ns, st.st_size, path))
+    total = sum(size for _, size, _ in files)
+    if total <= limit:
+        return 0
+    removed = 0
+    for _, size, path in sorted(files, key=lambda f: f[0]):
+        if total <= 0.8 * limit:
+            break
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        total -= size
+        removed += 1
+    return removed
 
 
 def highlighted_png(base_png: Path, box: Highlight | None, scale: float = DEFAULT_SCALE) -> bytes:
     """The cached render with `box` (PDF points, top-left origin) drawn over it, as PNG bytes."""
     with Image.open(base_png) as im:
+        scale = float(im.info.get(_SCALE_KEY, scale))
         image = im.convert("RGBA")
     if box is not None:
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
@@ -116,6 +187,7 @@ def highlighted_page(base_png: Path, box: Highlight | None, scale: float = DEFAU
     tmp = out.with_suffix(".tmp")
     tmp.write_bytes(data)
     tmp.replace(out)
+    prune_cache(Path(base_png).parent.parent)
     return data
 
 

@@ -14,7 +14,6 @@ or a file exported from another database, gives the same rows.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -28,7 +27,10 @@ import sqlite_utils
 from extractors.patterns.statuses import REC_REF, REPORT_NUMBER, STATUSES, YEAR, classify_status, fold
 from extractors.status_tables import StatusObservation, find_status_observations
 from models.errors import BadStatusFile
+from models.latest import refresh_latest_statuses
 from models.records import Table
+from pipeline.csv_io import CsvReadError, read_csv_text, read_rows, write_csv
+from pipeline.tracker import is_tracker, tracker_lines, tracker_rows
 
 log = logging.getLogger(__name__)
 
@@ -100,70 +102,80 @@ def read_status_csv(path: str | Path, db: sqlite_utils.Database) -> list[dict]:
     path = Path(path)
     problems: list[BadRow] = []
     rows: list[dict] = []
+    first_line: dict[str, tuple[int, dict]] = {}  # status id -> (line, row) of its first row
     reports, recs = _report_index(db), _rec_index(db)
     try:
-        fh = open(path, newline="", encoding="utf-8-sig")
+        source = read_csv_text(path)
     except OSError as exc:
         raise BadStatusFile(f"{path}: cannot read the file ({exc.strerror})") from None
-    with fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        reader = csv.reader(fh, delimiter=delimiter)
-        header = next(reader, None)
-        if header is None:
-            raise _bad(path, [BadRow(1, "empty file: expected a header row "
-                                        f"({', '.join(CSV_COLUMNS)})")])
-        header = [h.strip().lower() for h in header]
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise _bad(path, [BadRow(1, f"missing column(s) {', '.join(missing)} in the header; "
-                                        f"expected {', '.join(CSV_COLUMNS)}")])
-        start = reader.line_num + 1
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) < len(header):
-                problems.append(BadRow(line, f"{len(cells)} cells for {len(header)} columns "
-                                             f"(missing column {header[len(cells)]})"))
-                continue
-            row = {h: c.strip() for h, c in zip(header, cells)}
-            reasons = []
-            for col in REQUIRED:
-                if not row.get(col):
-                    reasons.append(f"missing value in column {col}")
-            rid = reports.get(row.get("report", "").lower()) if row.get("report") else None
-            if row.get("report") and rid is None:
-                reasons.append(f"unknown report {row['report']!r} (give a file name or report id "
-                               "already ingested)")
-            rec_id = None
-            if rid and row.get("number"):
-                rec_id = recs.get((rid, _number_key(row["number"]) or ""))
-                if rec_id is None:
-                    reasons.append(f"unknown recommendation number {row['number']!r} in report {rid}")
-            status = normalise_status(row.get("status")) if row.get("status") else None
-            if row.get("status") and status is None:
-                reasons.append(f"unknown status term {row['status']!r} (use one of "
-                               f"{', '.join(STATUSES)} or a known term such as "
-                               "« mise en œuvre incomplète »)")
-            as_of = row.get("as_of") or None
-            if as_of and parse_date(as_of) is None:
-                reasons.append(f"bad date {as_of!r} in as_of (use YYYY-MM-DD, YYYY-MM or YYYY)")
-            if reasons:
-                problems.append(BadRow(line, "; ".join(reasons)))
-                continue
-            assessed_by = row.get("assessed_by") or None
-            rows.append({
-                "id": status_id(rec_id, as_of, assessed_by), "recommendation_id": rec_id,
-                "report_id": rid, "number": row["number"], "status": status,
-                "source_term": row["status"], "as_of": as_of, "assessed_by": assessed_by,
-                "assessed_by_report_id": None, "evidence": row.get("evidence") or None,
-                "original_target": row.get("original_target") or None,
-                "revised_target": row.get("revised_target") or None, "method": "import"})
+    except CsvReadError as exc:
+        raise BadStatusFile(f"{path}: {exc}") from None
+    lines = read_rows(source)
+    _, header = next(lines, (1, None))
+    if header is None:
+        raise _bad(path, [BadRow(1, "empty file: expected a header row "
+                                    f"({', '.join(CSV_COLUMNS)})")])
+    header = [h.strip().lower() for h in header]
+    if is_tracker(header):  # `suivi export --tracker`, edited: only changed lines count
+        return tracker_rows(path, tracker_lines(lines, header), db)
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise _bad(path, [BadRow(1, f"missing column(s) {', '.join(missing)} in the header; "
+                                    f"expected {', '.join(CSV_COLUMNS)}")])
+    for line, cells in lines:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) < len(header):
+            problems.append(BadRow(line, f"{len(cells)} cells for {len(header)} columns "
+                                         f"(missing column {header[len(cells)]})"))
+            continue
+        row = {h: c.strip() for h, c in zip(header, cells)}
+        reasons = []
+        for col in REQUIRED:
+            if not row.get(col):
+                reasons.append(f"missing value in column {col}")
+        rid = reports.get(row.get("report", "").lower()) if row.get("report") else None
+        if row.get("report") and rid is None:
+            reasons.append(f"unknown report {row['report']!r} (give a file name or report id "
+                           "already ingested)")
+        rec_id = None
+        if rid and row.get("number"):
+            rec_id = recs.get((rid, _number_key(row["number"]) or ""))
+            if rec_id is None:
+                reasons.append(f"unknown recommendation number {row['number']!r} in report {rid}")
+        status = normalise_status(row.get("status")) if row.get("status") else None
+        if row.get("status") and status is None:
+            reasons.append(f"unknown status term {row['status']!r} (use one of "
+                           f"{', '.join(STATUSES)} or a known term such as "
+                           "« mise en œuvre incomplète »)")
+        as_of = row.get("as_of") or None
+        if as_of and parse_date(as_of) is None:
+            reasons.append(f"bad date {as_of!r} in as_of (use YYYY-MM-DD, YYYY-MM or YYYY)")
+        if reasons:
+            problems.append(BadRow(line, "; ".join(reasons)))
+            continue
+        assessed_by = row.get("assessed_by") or None
+        record = {
+            "id": status_id(rec_id, as_of, assessed_by), "recommendation_id": rec_id,
+            "report_id": rid, "number": row["number"], "status": status,
+            "source_term": row["status"], "as_of": as_of, "assessed_by": assessed_by,
+            "assessed_by_report_id": None, "evidence": row.get("evidence") or None,
+            "original_target": row.get("original_target") or None,
+            "revised_target": row.get("revised_target") or None, "method": "import"}
+        seen = first_line.get(record["id"])
+        if seen is None:
+            first_line[record["id"]] = (line, record)
+            rows.append(record)
+        elif seen[1] != record:  # the same observation twice, saying different things
+            diff = [c for c in CSV_COLUMNS if c in row and seen[1].get(_FIELD.get(c, c)) != record.get(_FIELD.get(c, c))]
+            problems.append(BadRow(line, f"contradicts line {seen[0]}: same report, number, as_of and "
+                                         f"assessed_by, but a different {', '.join(diff) or 'value'}"))
     if problems:
         raise _bad(path, problems)
     return rows
+
+
+_FIELD = {"report": "report_id", "status": "source_term"}  # CSV column -> statuses column
 
 
 def _bad(path: Path, problems: list[BadRow]) -> BadStatusFile:
@@ -182,13 +194,17 @@ def write_statuses(db: sqlite_utils.Database, rows: Sequence[dict],
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
+        touched = [r["recommendation_id"] for r in rows]
         if replacing_report is not None:
+            touched += [i for (i,) in conn.execute("SELECT recommendation_id FROM statuses "
+                                                   "WHERE assessed_by_report_id = ?", (replacing_report,))]
             conn.execute("DELETE FROM statuses WHERE assessed_by_report_id = ?", (replacing_report,))
         if rows:
             cols = list(rows[0].keys())
             sql = (f"INSERT OR REPLACE INTO statuses ({', '.join(cols)}) "
                    f"VALUES ({', '.join('?' for _ in cols)})")
             conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
+        refresh_latest_statuses(conn, touched)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -210,17 +226,15 @@ def export_statuses(db: sqlite_utils.Database, out: str | Path) -> int:
              FROM statuses s JOIN reports r ON r.id = s.report_id
              LEFT JOIN recommendations rec ON rec.id = s.recommendation_id
              ORDER BY r.date, r.id, rec.position, s.as_of, s.assessed_by"""
-    n = 0
-    with open(out, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
+
+    def cells():
         for row in db.execute(sql):
             report, number, term, status, *rest = row
             # The verbatim term re-imports to the same status; fall back to the code.
             cell = term if term and normalise_status(term) == status else status
-            writer.writerow([report, number, cell, *["" if v is None else v for v in rest]])
-            n += 1
-    return n
+            yield [report, number, cell, *["" if v is None else v for v in rest]]
+
+    return write_csv(out, CSV_COLUMNS, cells(), lineterminator="\n")
 
 
 # --- status tables of follow-up reports --------------------------------------------------

@@ -11,6 +11,7 @@ import struct
 from typing import Iterator
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
+from extractors.layout.glyph_fixes import LIGATURES, expand_ligatures, split_shared_boxes
 from extractors.layout.pdfium_fonts import FontMemo, repair_codes
 from models.document import OutlineEntry, Rule, TextIssue
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
@@ -57,19 +58,40 @@ def _pdfium_open_error(path: str, exc: Exception) -> Exception:
     """Why pdfium could not load the file, from the file itself.
 
     pdfium's last-error code is process-wide and can be stale (a zero-page file read
-    right after an encrypted one says "Incorrect password"), so the bytes decide.
+    right after an encrypted one says "Incorrect password"), so the bytes decide:
+    "encrypted" only when a trailer declares /Encrypt and no empty user password opens
+    it (a damaged copy of an owner-password-only file is damaged, not locked).
     """
+    from extractors.pdf_damage import has_encrypt_entry, inspect_bytes
+
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError:
         data = b""
-    if re.search(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)", data):
+    if has_encrypt_entry(data) and _needs_password(path):
         return EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it")
     if re.search(rb"/Count\s+0\b", data) and not re.search(rb"/Count\s+[1-9]", data) \
             and not re.search(rb"/Type\s*/Page\b(?!s)", data):
         return EmptyPDF(f"{path}: the PDF has no pages")
-    return UnreadablePDF(f"{path}: not a readable PDF, damaged or truncated ({exc})")
+    damage = inspect_bytes(data)
+    detail = damage[0] if damage else re.sub(r"\s*\(PDFium: Success\)", "", str(exc)).rstrip(".")
+    return UnreadablePDF(f"{path}: not a readable PDF, damaged or truncated ({detail})")
+
+
+def _needs_password(path: str) -> bool:
+    """True when pdfminer (which rebuilds a broken xref) is refused with an empty password."""
+    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        with open(path, "rb") as fh:
+            PDFDocument(PDFParser(fh), password="")
+    except PDFPasswordIncorrect:
+        return True
+    except Exception:  # too damaged for pdfminer too: say damaged rather than locked
+        return False
+    return False
 
 
 def pdfium_outline(pdf) -> tuple[OutlineEntry, ...]:
@@ -263,6 +285,7 @@ def _char(code: int) -> str:
 
 
 _SKIP = frozenset(("\x00", "\ufffe", "\uffff"))
+_LIGATURE_CHARS = frozenset(LIGATURES)
 _RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
 
 
@@ -292,11 +315,13 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
     skip = _SKIP
     dropped = _dropped_spaces(fast, tp_ptr, text)
     last_key: int | None = -1
+    shared = False  # two letters in a row reported with the same box (a ligature)
+    p_left = p_right = -1.0
     font: tuple[float, str, bool, bool] = (0.0, "", False, False)
     f_size, f_name, f_bold, f_italic = font
     space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))  # carries the last font
     for i, ch in enumerate(text):
-        if ch in special:
+        if ch in special and ch not in _LIGATURE_CHARS:
             if ch != "\x02":  # a space, or nothing to read
                 if ch not in skip and i not in dropped:
                     append(space_glyph)  # its font is never read: it keeps the last one
@@ -319,7 +344,14 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
             last_key = key if key else -1  # no object: read the font again next time
         get_box(tp_arg, i, rect_arg)
         left, top, right, bottom = unpack(rect)
+        if left == p_left and right == p_right:
+            shared = True
+        p_left, p_right = left, right
         append(new(Glyph, (ch, left, height - top, right, height - bottom, f_size, f_name, f_bold, f_italic)))
+    if shared:
+        glyphs = split_shared_boxes(glyphs)
+    if special & _LIGATURE_CHARS:
+        glyphs = expand_ligatures(glyphs)
     return glyphs, issues
 
 
@@ -328,7 +360,8 @@ def _special_chars(text: str) -> frozenset[str]:
 
     Checked once per distinct character, so the loop over the page needs one set test.
     """
-    return frozenset(ch for ch in set(text) if ch in _SKIP or ch.isspace() or ch == "\x02")
+    return frozenset(ch for ch in set(text) if ch in _SKIP or ch.isspace() or ch == "\x02") | (
+        _LIGATURE_CHARS.intersection(text))
 
 
 def _dropped_spaces(fast: _Fast, tp_ptr: int, text: str) -> set[int]:
