@@ -205,6 +205,9 @@ def test_real_2017_annual_report_groups_and_follow_up(real):
     assert [r.number for r in ofor] == list(range(1, 21))
     assert (ofor[12].page, ofor[12].owner) == (176, "Ministre de l’Hydraulique et de l’Assainissement")
     assert recs[0].text.startswith("La Cour demande au MEFP de présenter, à l’avenir, la loi de")
+    # the condensé tables number afresh and reorder (LFI body n° 3 is row 6, p. 237): met by wording
+    assert [r.summary_page for r in recs[:4]] == [236, 236, 237, 237]
+    assert sum(1 for r in recs if r.summary_page) >= 76
     assert all(r.page < 253 for r in recs)  # the replies' "RECOMMANDATION 17 :" rows are not statements
     earlier = ext.earlier_recommendations
     assert len(earlier) == 116
