@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 
 import sqlite_utils
 
+from models.latest import refresh_latest_statuses
 from models.records import Extraction
 from models.schema import REPORT_TABLES
 
@@ -203,6 +204,8 @@ def write_report(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None
         _insert(conn, "owners", rows.get("owners", []), replace=True)
         _insert(conn, "recommendation_owners", rows.get("recommendation_owners", []))
         _insert(conn, "quality", rows.get("quality", []))
+        # Its latest statuses and addressee rows land with the report (models/latest.py).
+        refresh_latest_statuses(conn, [r["id"] for r in rows.get("recommendations", [])], scorecard=False)
         conn.execute("DELETE FROM failures WHERE file_name = ?", (rows["reports"][0]["file_name"],))
         # linking runs after the batch; until it has, the report is pending (see ingest)
         conn.execute("INSERT OR REPLACE INTO pending_links (report_id, since) VALUES (?, ?)",

@@ -18,6 +18,7 @@ from extractors.metadata import extract_metadata
 from extractors.recommendations.owners import canonical_owner, learned_parents
 from extractors.recommendations import extract_earlier_recommendations, extract_recommendations
 from extractors.sections import extract_sections
+from extractors.table_shape import quality_problems as table_quality
 from extractors.tables import extract_tables
 from models.document import Document
 from pipeline.nlp import extraction_nlp
@@ -64,6 +65,7 @@ def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(
         tables, table_problems = stage("tables", extract_tables, doc, default=([], []))
     earlier = stage("earlier recommendations", extract_earlier_recommendations, doc, tables, default=[])
     tables = without_summary_tables(tables, recs)
+    table_problems = [*table_problems, *table_quality(tables)]
     problems = [*problems, *rec_problems, *note_problems, *table_problems]
     return Extraction(
         report=meta,

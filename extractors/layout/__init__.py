@@ -12,6 +12,7 @@ import os
 from extractors.layout.backend import (BACKENDS, Backend, Glyph, RawPage, check_pdf_file,
                                        clean_font_name, iter_pages, open_backend)
 from extractors.layout.lines import build_page, cell_borders, make_line
+from extractors.layout.reliability import page_issue
 from extractors.layout.running import HEADER_ZONE, label_of, mark_running_lines, page_texts
 from models.document import Document, TextIssue
 from models.errors import NoTextLayer
@@ -37,8 +38,11 @@ def read_document(path: str, backend: str = "pdfium", sha256: str | None = None)
         outline, pdf_title = reader.outline(), reader.title()
         pages, issues = [], []
         for raw in iter_pages(reader):
-            pages.append(build_page(raw))
+            page = build_page(raw)
+            pages.append(page)
             issues.extend(raw.issues)
+            if (issue := page_issue(page)) is not None:
+                issues.append(issue)
     finally:
         reader.close()
     if not any(p.has_text for p in pages):

@@ -11,6 +11,7 @@ import struct
 from typing import Iterator
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
+from extractors.layout.glyph_fixes import LIGATURES, expand_ligatures, split_shared_boxes
 from extractors.layout.pdfium_fonts import FontMemo, repair_codes
 from models.document import OutlineEntry, Rule, TextIssue
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
@@ -284,6 +285,7 @@ def _char(code: int) -> str:
 
 
 _SKIP = frozenset(("\x00", "\ufffe", "\uffff"))
+_LIGATURE_CHARS = frozenset(LIGATURES)
 _RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
 
 
@@ -313,11 +315,13 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
     skip = _SKIP
     dropped = _dropped_spaces(fast, tp_ptr, text)
     last_key: int | None = -1
+    shared = False  # two letters in a row reported with the same box (a ligature)
+    p_left = p_right = -1.0
     font: tuple[float, str, bool, bool] = (0.0, "", False, False)
     f_size, f_name, f_bold, f_italic = font
     space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))  # carries the last font
     for i, ch in enumerate(text):
-        if ch in special:
+        if ch in special and ch not in _LIGATURE_CHARS:
             if ch != "\x02":  # a space, or nothing to read
                 if ch not in skip and i not in dropped:
                     append(space_glyph)  # its font is never read: it keeps the last one
@@ -340,7 +344,14 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
             last_key = key if key else -1  # no object: read the font again next time
         get_box(tp_arg, i, rect_arg)
         left, top, right, bottom = unpack(rect)
+        if left == p_left and right == p_right:
+            shared = True
+        p_left, p_right = left, right
         append(new(Glyph, (ch, left, height - top, right, height - bottom, f_size, f_name, f_bold, f_italic)))
+    if shared:
+        glyphs = split_shared_boxes(glyphs)
+    if special & _LIGATURE_CHARS:
+        glyphs = expand_ligatures(glyphs)
     return glyphs, issues
 
 
@@ -349,7 +360,8 @@ def _special_chars(text: str) -> frozenset[str]:
 
     Checked once per distinct character, so the loop over the page needs one set test.
     """
-    return frozenset(ch for ch in set(text) if ch in _SKIP or ch.isspace() or ch == "\x02")
+    return frozenset(ch for ch in set(text) if ch in _SKIP or ch.isspace() or ch == "\x02") | (
+        _LIGATURE_CHARS.intersection(text))
 
 
 def _dropped_spaces(fast: _Fast, tp_ptr: int, text: str) -> set[int]:
