@@ -60,3 +60,13 @@ def test_generic_office_gets_the_audited_body_and_meets_its_qualified_spelling()
     assert got.owners == ("Ministère en charge des transports terrestres", "Directeur général de 3D")
     assert addressees("La Cour demande au Directeur général de veiller", DDD).owners == ("Directeur général (Dakar Dem Dikk)",)
     assert is_generic("maire") and not is_generic("Directeur général du CETUD")
+
+
+def test_appositive_title_stays_and_places_after_a_comma_stay():
+    got = addressees("La Cour demande au : - Ministre, Secrétaire général de la Présidence de la République de "
+                     "veiller à la mise à jour ; - Président du Conseil d’orientation de veiller")
+    assert got.owners == ("Ministre, Secrétaire général de la Présidence de la République",
+                          "Président du Conseil d’orientation")
+    got = addressees("la Cour demande aux Directeurs régionaux du Développement rural (DRDR) de Thiès, Diourbel, "
+                     "Kaolack et Kaffrine de veiller")
+    assert got.owners == ("Directeurs régionaux du Développement rural (DRDR) de Thiès, Diourbel, Kaolack et Kaffrine",)

@@ -20,9 +20,9 @@ from extractors.recommendations.conventions import matches
 
 # The verb that addresses a recommendation, after its subject ("La Cour", "la chambre",
 # "L'Office …", "la mission") or opening a bullet ("- recommande au : …").
-_VERB = re.compile(r"(?:^|(?<=\s))(?:demande|recommande|invite|exhorte|engage|enjoint|préconise|suggère)(?:nt)?\b")
+_VERB = re.compile(r"(?:^|(?<=\s))(?:demande|recommande|invite|exhorte|encourage|engage|enjoint|préconise|suggère)(?:nt)?\b")
 # A bullet inside a joined statement: "- ", "• ", "o ", "§ " (▪ read by the text layer), "ü " (✓).
-_BULLET = re.compile(r"(?:^|\s)(?:[-–—•▪■●◦§ü✓✔➢►]|o)\s+(?=\S)")
+_BULLET = re.compile(r"(?:^|\s)(?:[-–—•▪■●◦§ü✓✔➢►\uf000-\uf0ff]|o)\s+(?=\S)")  # U+F0xx: a Wingdings bullet
 # How an addressee is introduced: "au", "aux", "à l'", "à la", "à", or an article after "invite".
 _PREP = r"(?:[aA]ux?\b|[àÀA]\s+l['’]\s*|[àÀA]\s+la\b|[àÀ](?=\s+\p{Lu}))"
 _ARTICLE = r"(?:(?:le|la|les|Le|La|Les)\s+|[lL]['’]\s*)"
@@ -38,7 +38,9 @@ _ACTION = re.compile(
         (?:ne\s+(?:plus\s+|pas\s+)?|tout\s+|bien\s+|mieux\s+)?{_INF}  # "de ne plus", "de tout mettre"
     | ,?\s+(?:de|d['’])\s*(?=:)                               # "Directeur général de :"
     | ,\s+(?:en\s+vue\s+d|afin\s+d|pour\s+)                     # a purpose: ", en vue d'améliorer …"
-    | \s+(?:prendre|veiller|faire|mettre|procéder|respecter)\b  # a missing "de": "au maire prendre" (sic)
+    | \s+(?:[Pp]rendre|[Vv]eiller|[Ff]aire|[Mm]ettre|[Pp]rocéder|[Rr]especter)\b  # a missing "de": "au maire prendre" (sic)
+    | (?P<object>(?<!\b(?:de|à|et|du|des|ou|par|pour|sur|avec|en|dans))\s+(?:la|le|les|l['’]|une?)\s*(?=\p{{Ll}}))
+      # the object right after an office: "au Ministre de l'Eau et de l'Assainissement la mise en place"
     | (?<!\bet|,)\s+(?:au|aux|à\s+la|à\s+l['’])\s*(?=\p{{Ll}})  # "invite le maire au respect de …"
     """,
     re.VERBOSE,
@@ -72,6 +74,8 @@ def _phrase(text: str, action: bool = True, max_words: int = _MAX_WORDS) -> str 
     if not m or m.start() == 0:
         return None
     phrase = text[: m.start()].strip(" ,")
+    if m.groupdict().get("object") and not phrase[:1].isupper():
+        return None  # only an office ("Ministre de …") is followed straight by its object
     if not phrase or len(phrase.split()) > max_words or not re.match(r"[\p{L}]", phrase):
         return None
     return phrase
@@ -127,13 +131,15 @@ def addressee_phrases(text: str) -> list[str]:
 
 def split_phrase(phrase: str) -> list[str]:
     """The addressees of one phrase; an appositive office after a comma stays with a named
-    person ("M. X, régisseur des recettes") and is dropped after an office ("représentant de
-    l'Etat, responsable du contrôle budgétaire")."""
+    person ("M. X, régisseur des recettes") or a title ("Ministre, Secrétaire général de la
+    Présidence") and is dropped after an office ("représentant de l'Etat, responsable du
+    contrôle budgétaire")."""
     out = []
     for part in _SPLIT.split(phrase):
         part = part.strip(" ,")
-        if "," in part and not _PERSON.search(part):
-            part = part.split(",")[0].strip()
+        head, _, rest = part.partition(",")
+        if rest and not _PERSON.search(part) and re.match(r"\s*\p{Ll}", rest):
+            part = head.strip()  # "représentant de l'Etat, responsable du contrôle budgétaire"
         if part:
             out.append(part)
     return out
