@@ -15,7 +15,7 @@ import regex as re
 from rapidfuzz.fuzz import partial_ratio
 
 from extractors.recommendations.conventions import matches
-from extractors.recommendations.lists import ListItem, Row, page_rows
+from extractors.recommendations.lists import ListItem, page_rows
 from models.document import Document
 
 KEY_CHARS = 300  # the opening words compared: long enough to pass the generic « La Cour demande au Ministre … »
