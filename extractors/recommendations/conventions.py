@@ -170,6 +170,16 @@ REGISTRY: tuple[Convention, ...] = (
         ("Les réponses apportées par la mission", "Recommandations", "Réponse"),
         "Cour des comptes du Sénégal 2017 p. 254"),
     Convention(
+        "summary-wording-header", "summary-wording-header", L.SUMMARY_TEXT_HEADER,
+        ("Libellé de la recommandation", "Intitulé de la recommandation"),
+        ("Recommandation", "Libellé du compte"),
+        "Cour des comptes du Sénégal 2017 pp. 236-251"),
+    Convention(
+        "summary-owner-header", "summary-owner-header", L.SUMMARY_OWNER_HEADER,
+        ("Destinataire", "Destinataire de la recommandation"),
+        ("La Cour demande au destinataire", "Recommandation"),
+        "Cour des comptes du Sénégal 2017 pp. 236-251"),
+    Convention(
         "list-heading", "list-heading", L.LIST_HEADING,
         ("IV. Les recommandations de la Cour", "Recommandations", "____RECOMMANDATIONS____"),
         ("Les recommandations de la Cour ont été suivies d'effet", "Liste des personnes rencontrées",
