@@ -95,7 +95,9 @@ def test_earlier_report_first_statuses_land_on_its_recommendations(db, nlp):
     matched = {r["number"]: r["recommendation_id"] for r in db["earlier_recommendations"].rows}
     assert matched == {"1": f"{EARLIER}:r1", "2": f"{EARLIER}:r2", "3": f"{EARLIER}:r3", "5": f"{EARLIER}:r5"}
     assert db.execute("SELECT COUNT(*) FROM reports WHERE status = 'stub'").fetchone()[0] == 0
-    hist = {r["recommendation_id"]: r for r in db.query("SELECT * FROM recommendation_history")}
+    # the latest status code of each recommendation (the history view shows it in French)
+    hist = {r["recommendation_id"]: r for r in db.query(
+        "SELECT recommendation_id, status AS latest_status FROM latest_statuses")}
     assert hist[f"{EARLIER}:r3"]["latest_status"] == "not_implemented"
     assert hist[f"{EARLIER}:r4"]["latest_status"] == "unknown"
 
@@ -267,8 +269,8 @@ def test_ingest_followup_pdf_pair_in_either_order(pdf_pair, tmp_path, order):
         assert got == {(f"ccomptes-2010-la-poste:r{n}", codes[k], terms[k], "ccomptes-2019-suivi-la-poste")
                        for n, _, _, k in REPRINTED}
         assert database.execute("SELECT COUNT(*) FROM reports WHERE status = 'stub'").fetchone()[0] == 0
-        hist = {r["recommendation_id"]: r["latest_status"] for r in database.query(
-            "SELECT * FROM recommendation_history WHERE report_id = 'ccomptes-2010-la-poste'")}
+        hist = {r["recommendation_id"]: r["status"] for r in database.query(
+            "SELECT * FROM latest_statuses WHERE report_id = 'ccomptes-2010-la-poste'")}
         assert hist == {f"ccomptes-2010-la-poste:r{n}": codes[k] for n, _, _, k in REPRINTED}
     finally:
         database.conn.close()
