@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlite_utils
 
 SCHEMA_VERSION = 4  # 2: report ids, duplicates, pending links; 3: earlier_recommendations, link kinds;
-# 4: latest statuses, addressee rows and scorecard kept as tables, stemmed search, facet indexes
+#                     4: recommendations.group and .ordinal; latest statuses, addressee rows and
+#                        scorecard kept as tables, stemmed search, facet indexes
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 BBOX = {"x0": float, "top": float, "x1": float, "bottom": float}
@@ -57,7 +58,7 @@ TABLES: dict[str, dict] = {
         columns={"id": str, "report_id": str, "position": int, "number": str, "label": str,
                  "text": str, "summary_text": str, "owner": str, "page": int,
                  "summary_page": int, "theme": str, "section_number": str, "priority": str,
-                 "deadline": str, "method": str, **BBOX},
+                 "deadline": str, "method": str, "group": str, "ordinal": int, **BBOX},
         pk="id",
         foreign_keys=[("report_id", "reports", "id")],
     ),

@@ -26,7 +26,7 @@ _LINK_TO = ("CASE l.kind WHEN 'repeats' THEN 'réitérée par' WHEN 'similar' TH
 # recommendations of other reports, both directions, as readable French text.
 VIEWS["recommendation_history"] = f"""
 SELECT r.report_id, rep.title AS report_title, rep.year AS report_year,
-       rep.series AS report_series, {NUMBER} AS number,
+       rep.series AS report_series, r.[group], {NUMBER} AS number,
        COALESCE(r.text, r.summary_text) AS text, r.owner, r.page,
        COALESCE(ls.statut, 'inconnu') AS latest_status, ls.source_term AS latest_status_term,
        ls.as_of AS latest_status_as_of, ls.assessed_by AS latest_assessed_by,

@@ -20,7 +20,7 @@ TRACKER_FILE = "suivi_des_recommandations.csv"
 # printed, its latest known status (French label) and, last, its id for the import.
 TRACKER_SQL = """
 SELECT r.report_id AS rapport, rep.title AS titre_du_rapport, rep.year AS annee,
-       r.number AS numero, r.owner AS destinataire, COALESCE(r.text, r.summary_text) AS texte,
+       r.[group] AS groupe, r.number AS numero, r.owner AS destinataire, COALESCE(r.text, r.summary_text) AS texte,
        r.page AS page, r.summary_page AS page_recapitulatif,
        COALESCE(l.statut, 'inconnu') AS dernier_statut, l.as_of AS statut_au,
        l.assessed_by AS statut_evalue_par, l.target AS echeance, r.id AS identifiant

@@ -32,7 +32,7 @@ def test_tracker_has_one_row_per_recommendation_with_latest_status(published, tm
     for r in rows:
         assert r["dernier_statut"] == STATUS_LABELS[latest_status(published, r["identifiant"])]
         assert r["annee"] == published.years[r["rapport"]]
-    assert list(rows[0]) == ["rapport", "titre_du_rapport", "annee", "numero", "destinataire", "texte",
+    assert list(rows[0]) == ["rapport", "titre_du_rapport", "annee", "groupe", "numero", "destinataire", "texte",
                              "page", "page_recapitulatif", "dernier_statut", "statut_au",
                              "statut_evalue_par", "echeance", "identifiant"]
 
