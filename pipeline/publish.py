@@ -63,8 +63,13 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "series": ("Série", "Série ou collection (manifeste du corpus)."),
         "url": ("Lien", "Adresse publique du rapport."),
         "backend": ("Lecteur PDF", "Bibliothèque utilisée pour lire le PDF."),
-        "status": ("Extraction", "ok, ou partial quand des anomalies ont été relevées (table quality)."),
+        "status": ("Extraction", "ok ; partial quand des anomalies ont été relevées ; repaired quand "
+                                 "le fichier était endommagé et a dû être réparé (table quality)."),
         "ingested_at": ("Ingéré le", "Date et heure de l'ingestion (UTC)."),
+        "path": ("Chemin", "Emplacement du fichier lors de l'ingestion."),
+        "file_name_bytes": ("Nom d'origine (octets)", "Octets du nom de fichier (hexadécimal) quand "
+                                                      "ils ne sont pas de l'UTF-8."),
+        "duplicate_of": ("Copie de", "Rapport au contenu identique (même empreinte) ingéré avant."),
     },
     "recommendations": {
         "id": ("Identifiant", "rapport:rN — stable d'une ingestion à l'autre."),
@@ -420,8 +425,9 @@ def build_metadata(db_path: str | None = None, db_name: str = "reports",
     for fts in FTS.values():
         if fts in present:
             described[fts] = {"hidden": True}
-    if "file_stats" in present:  # ingest's bookkeeping, of no interest to a reader
-        described["file_stats"] = {"hidden": True}
+    for bookkeeping in ("file_stats", "pending_links"):  # ingest's, of no interest to a reader
+        if bookkeeping in present:
+            described[bookkeeping] = {"hidden": True}
     queries = {name: q for name, q in QUERIES.items() if QUERY_NEEDS[name] <= present}
     plugin = {"labels": labels, "descriptions": descriptions, "status_labels": STATUS_LABELS}
     if corpus:
