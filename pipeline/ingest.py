@@ -177,9 +177,13 @@ def _run(db, paths: list[str], settings: ExtractSettings, jobs: int, overrides: 
     stats = _load_stats(db)
     _named_directories(paths, result)
     found: list[Candidate] = []
+    hashed: set[str] = set()  # paths read to hash them (their stat is saved again)
     for path in discover(p for p in paths if not _is_pdf_named_dir(p)):
         try:
-            found.append(_candidate(path, stored, by_path, stats))
+            cand, from_stats = _candidate(path, stored, by_path, stats)
+            found.append(cand)
+            if not from_stats:
+                hashed.add(cand.path)
         except OSError as exc:
             shown = display_text(str(path))
             result.failed.append((shown, f"{shown}: cannot read the file ({exc.strerror or exc})"))
@@ -190,7 +194,8 @@ def _run(db, paths: list[str], settings: ExtractSettings, jobs: int, overrides: 
         known = stored.get(cand.file_name)
         if known is not None and known.sha256 == cand.sha256 and known.duplicate_of == cand.duplicate_of:
             result.skipped.append(cand.shown)
-            _save_stat(db, cand)
+            if cand.path in hashed:
+                _save_stat(db, cand)
             _tick(progress, cand.shown)
         else:
             if cand.path in warnings:
@@ -307,20 +312,19 @@ def _save_stat(db, cand: Candidate) -> None:
         return
 
 
-def _candidate(path: Path, stored: dict, by_path: dict, stats: dict) -> Candidate:
-    """The file's Candidate; its hash comes from the stat cache when size and mtime match
-    what was recorded for the same file (then it is not read)."""
+def _candidate(path: Path, stored: dict, by_path: dict, stats: dict) -> tuple[Candidate, bool]:
+    """The file's Candidate, and True when its hash comes from the stat cache (size and
+    mtime match what was recorded for the same file: then it is not read)."""
     from extractors.layout import sha256_file
 
     st = os.stat(path)
     name, name_bytes = safe_name(path)
     known = by_path.get(real_path(path)) or stored.get(name)
     cached = stats.get(known.file_name) if known else None
-    if cached and cached[0] == st.st_size and cached[1] == st.st_mtime_ns and known.sha256 == cached[2]:
-        sha = cached[2]
-    else:
-        sha = sha256_file(str(path))
-    return Candidate(str(path), name, sha, st.st_size, name_bytes=name_bytes)
+    from_stats = bool(cached and cached[0] == st.st_size and cached[1] == st.st_mtime_ns
+                      and known.sha256 == cached[2])
+    sha = cached[2] if from_stats else sha256_file(str(path))
+    return Candidate(str(path), name, sha, st.st_size, name_bytes=name_bytes), from_stats
 
 
 def _is_pdf_named_dir(raw: str) -> bool:
