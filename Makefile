@@ -6,7 +6,7 @@ DB ?= reports.db
 PORT ?= 8001
 STAMP := $(VENV)/.installed
 
-.PHONY: install ingest serve test test-fast bench screenshots export clean
+.PHONY: install ingest serve test test-fast bench bench-pages screenshots export clean
 
 install: $(STAMP)
 
@@ -34,8 +34,14 @@ test-fast: install
 screenshots: ingest
 	$(BIN)/python -m pipeline.screenshots --db $(DB) --out docs/ --corpus corpus/
 
+# ingest speed and memory (pipeline/bench.py), then the Datasette pages on a generated
+# 1,000-report database (bench/pages.py; bench-pages alone)
 bench: install
 	$(BIN)/python -m pipeline.bench
+	$(BIN)/python -m bench.pages
+
+bench-pages: install
+	$(BIN)/python -m bench.pages
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm exports .pytest_cache

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4  # 2: report ids, duplicates, pending links; 3: earlier_recommendations, link kinds;
+#                     4: recommendations.group and .ordinal; latest statuses, addressee rows and
+#                        scorecard kept as tables, stemmed search, facet indexes
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 BBOX = {"x0": float, "top": float, "x1": float, "bottom": float}
@@ -56,9 +58,19 @@ TABLES: dict[str, dict] = {
         columns={"id": str, "report_id": str, "position": int, "number": str, "label": str,
                  "text": str, "summary_text": str, "owner": str, "page": int,
                  "summary_page": int, "theme": str, "section_number": str, "priority": str,
-                 "deadline": str, "method": str, **BBOX},
+                 "deadline": str, "method": str, "group": str, "ordinal": int, **BBOX},
         pk="id",
         foreign_keys=[("report_id", "reports", "id")],
+    ),
+    # Recommendations of earlier reports that a follow-up report reprints with a status
+    # (contract 1 `earlier_recommendations`); `recommendation_id` is the recommendation
+    # they were matched to: the earlier report's own, or a stub's (pipeline.earlier).
+    "earlier_recommendations": dict(
+        columns={"id": str, "report_id": str, "position": int, "number": str, "text": str,
+                 "owner": str, "page": int, "status": str, "status_term": str, "cites": str,
+                 "group_name": str, "recommendation_id": str, **BBOX},
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id"), ("recommendation_id", "recommendations", "id")],
     ),
     "owners": dict(
         columns={"id": str, "label": str, "acronym": str, "parent": str},
@@ -120,13 +132,17 @@ INDEXES = [
     ("report_tables", ["report_id"]), ("glossary", ["report_id"]), ("recommendations", ["report_id"]),
     ("recommendation_owners", ["recommendation_id"]), ("recommendation_owners", ["owner_id"]),
     ("recommendation_owners", ["report_id"]), ("quality", ["report_id"]),
-    ("statuses", ["recommendation_id"]), ("recommendation_links", ["from_id"]),
+    ("statuses", ["recommendation_id"]), ("statuses", ["assessed_by_report_id"]),
+    ("earlier_recommendations", ["report_id"]), ("reports", ["sha256"]), ("recommendation_links", ["from_id"]),
     ("recommendation_links", ["to_id"]),
+    # facets and lookups of the pages (pipeline/datasette)
+    ("recommendations", ["theme"]), ("recommendations", ["method"]), ("owners", ["parent"]),
+    ("owners", ["label"]), ("reports", ["year"]), ("sections", ["report_id", "kind"]),
 ]
 
 # Tables whose rows all belong to one report and are rewritten when it is re-ingested.
 REPORT_TABLES = ("pages", "sections", "footnotes", "report_tables", "glossary",
-                 "recommendation_owners", "quality", "recommendations")
+                 "recommendation_owners", "quality", "earlier_recommendations", "recommendations")
 
 
 def open_db(path: str) -> sqlite_utils.Database:
@@ -171,6 +187,7 @@ def migrate(db: sqlite_utils.Database) -> None:
     try:
         if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             _create_tables(db)
+            _derived(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         _create_views(db)
         db.execute("COMMIT")
@@ -206,3 +223,14 @@ def _create_views(db: sqlite_utils.Database) -> None:
         if stored.get(name) != _view_sql(name, sql):
             db.execute(f"DROP VIEW IF EXISTS [{name}]")
             db.execute(_view_sql(name, sql))
+
+
+def _derived(db: sqlite_utils.Database) -> None:
+    """The tables kept from the others (latest statuses, addressee rows, scorecard: filled
+    when new) and the stemmed search indexes; in the caller's transaction."""
+    from models.latest import create_latest_tables, refresh_latest_statuses
+    from models.search import create_stem_indexes
+
+    if create_latest_tables(db.conn):
+        refresh_latest_statuses(db.conn)
+    create_stem_indexes(db.conn)

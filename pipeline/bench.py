@@ -7,9 +7,10 @@ printed beside its goal:
 - peak resident memory (ru_maxrss of the run and of its workers);
 - the time to re-ingest the unchanged corpus (100 copies of a small PDF, skip path);
 - what footnotes and tables add to ingest time;
+- what linking adds per report on a 100-report database (pipeline/bench_links.py);
 - peak memory for a 300-page report (the demo report's pages concatenated).
 
-Usage: python -m pipeline.bench [PDF ...] [--quick]
+Usage: python -m pipeline.bench [PDF ...] [--quick] [--links-only]
 The throughput probes run in three interleaved rounds and each figure is the best of
 them (`--quick`: one round, no 300-page run). Wall times depend on the machine's load;
 CPU seconds are printed too.
@@ -259,6 +260,12 @@ def run(pdfs: list[str], quick: bool = False) -> list[str]:
                 say(f"  note: {label}: {len(r['failed'])} failure(s), first: {r['failed'][0]}")
         say("")
 
+        from pipeline.bench_links import lines as link_lines
+
+        for line in link_lines():
+            say(line)
+        say("")
+
         if not quick:
             say("Peak memory on a 300-page report (demo pages concatenated)")
             big = concatenated(pdfs[0], 300, str(tmp / "rapport-300-pages.pdf"))
@@ -277,7 +284,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("pdfs", nargs="*", help=f"PDFs to measure (default: {DEMO.name})")
     parser.add_argument("--quick", action="store_true", help="One round of each probe, and no 300-page memory run.")
+    parser.add_argument("--links-only", action="store_true", help="Only what linking adds per report (100-report database).")
     args = parser.parse_args(argv)
+    if args.links_only:
+        from pipeline.bench_links import lines as link_lines
+
+        for line in link_lines():
+            print(line, flush=True)
+        return 0
     pdfs = [str(Path(p).resolve()) for p in args.pdfs] or [str(DEMO)]
     missing = [p for p in pdfs if not Path(p).is_file()]
     if missing:

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from models.errors import NoTextLayer, SuiviError
+from models.latest import refresh_latest_statuses
 from models.schema import open_db
-from models.store import (mark_linked, pending_links, record_failure, report_rows,
+from models.store import (mark_linked, pending_links, record_failure, report_ids, report_rows,
                           stored_reports, write_report)
 from pipeline.discover import Candidate, assign_identities, discover, display_text, real_path, safe_name
 from extractors.layout import page_texts
@@ -188,7 +189,7 @@ def _run(db, paths: list[str], settings: ExtractSettings, jobs: int, overrides: 
             shown = display_text(str(path))
             result.failed.append((shown, f"{shown}: cannot read the file ({exc.strerror or exc})"))
             _tick(progress, shown)
-    cands, warnings = assign_identities(found, stored)
+    cands, warnings = assign_identities(found, stored, report_ids(db))
     todo: list[Candidate] = []
     for cand in cands:
         known = stored.get(cand.file_name)
@@ -208,7 +209,9 @@ def _run(db, paths: list[str], settings: ExtractSettings, jobs: int, overrides: 
             _record_failure(db, cand, error)
             result.failed.append((cand.shown, error))
         _tick(progress, cand.shown)
-    _update_links(db, result)
+    linked = _update_links(db, result)
+    if result.ingested or linked:  # re-ingested reports drop the statuses they had given others
+        refresh_latest_statuses(db.conn)
 
 
 def _store(db, cand: Candidate, rows: dict, result: IngestResult) -> str | None:
@@ -253,12 +256,13 @@ def _sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _update_links(db, result: IngestResult) -> None:
+def _update_links(db, result: IngestResult) -> bool:
     """Status tables and cross-report links of every report still pending: those just
-    written, and those an interrupted earlier run wrote but did not link."""
+    written, and those an interrupted earlier run wrote but did not link. True when any
+    were linked."""
     todo = pending_links(db)
     if not todo:  # before the imports: pipeline.link loads spaCy's French data (seconds)
-        return
+        return False
     from pipeline.link import update_after_ingest
 
     try:
@@ -268,6 +272,8 @@ def _update_links(db, result: IngestResult) -> None:
         log.debug("linking failed", exc_info=True)
         result.warnings.append(f"linking {len(todo)} report(s) failed ({type(exc).__name__}: {exc}); "
                                "they stay pending: the next ingest or `suivi link` retries")
+        return False
+    return True
 
 
 # Where pdfium looks for fonts on Linux (core/fxge/linux/fx_linux_impl.cpp).

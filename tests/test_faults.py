@@ -173,6 +173,7 @@ def content(db: Path) -> dict:
         out["links"] = sorted(conn.execute("SELECT from_id, to_id, kind, round(similarity, 6) "
                                            "FROM recommendation_links"))
         out["statuses"] = sorted(conn.execute("SELECT id, status FROM statuses"))
+        out["latest"] = sorted(conn.execute("SELECT * FROM latest_statuses"))
         out["pending"] = conn.execute("SELECT count(*) FROM pending_links").fetchone()[0]
         out["integrity"] = conn.execute("PRAGMA integrity_check").fetchone()[0]
         return out

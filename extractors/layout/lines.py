@@ -15,6 +15,10 @@ from extractors.layout.backend import Glyph, RawPage
 from models.document import Line, Page, Span
 
 _WHITESPACE = re.compile(r"\s+")
+# A gap wider than this share of the size between two glyphs is a word space, as in
+# poppler's pdftotext (minWordBreakSpace 0.1): PDFs that set word spaces as gaps, not
+# space characters, read "sont les", not "sontles" (Etalab working paper p. 11).
+WORD_GAP = 0.1
 _NUMBERING_TOKEN = re.compile(r"[\dIVXivx]{1,4}([.)]\d{0,3}){0,5}[.)]?|[A-Za-z][.)]|[•\-–]")
 
 
@@ -176,7 +180,7 @@ def _split_gaps(page: int, glyphs: list[Glyph], ink: list[Glyph], size: float, w
                     one_word = True
                 else:
                     one_word = False
-            elif one_word and piece and (saw_space or gap > 0.18 * (g_size if g_size > p_size else p_size)):
+            elif one_word and piece and (saw_space or gap > WORD_GAP * (g_size if g_size > p_size else p_size)):
                 one_word = False
         saw_space = False
         piece.append(g)
@@ -270,7 +274,7 @@ def _plain_text(glyphs: list[Glyph], size: float) -> str:
     Only three fields of each glyph are read, by index (unpacking a NamedTuple goes
     through its iterator, slower on a loop run once per glyph of the report).
     """
-    min_gap = 0.18 * size
+    min_gap = WORD_GAP * size
     parts: list[str] = []
     last_x1 = 0.0
     pending_space = False
@@ -290,7 +294,7 @@ def _plain_text(glyphs: list[Glyph], size: float) -> str:
 def _spans(glyphs: list[Glyph], size: float, baseline: float) -> list[Span]:
     """Runs of one style (font, size, bold, italic, superscript) as Spans.
 
-    A space, or a gap wider than 0.18 of the size, between two inked glyphs puts one
+    A space, or a gap wider than WORD_GAP of the size, between two inked glyphs puts one
     " " into the text (spaces before the first ink or after the last count for nothing).
     """
     spans: list[Span] = []
@@ -307,7 +311,7 @@ def _spans(glyphs: list[Glyph], size: float, baseline: float) -> list[Span]:
             pending_space = True
             continue
         k = (font, g_size, bold, italic, g_size <= small and bottom < raised)
-        space = started and (pending_space or x0 - last_x1 > 0.18 * (g_size if g_size > last_size else last_size))
+        space = started and (pending_space or x0 - last_x1 > WORD_GAP * (g_size if g_size > last_size else last_size))
         if k != key:
             if started:
                 spans.append(Span("".join(parts), run_x0, last_x1, *key))

@@ -50,8 +50,9 @@ def rows(lines: Sequence[Line]) -> list[Line]:
     out: list[Line] = []
     for ln in sorted(lines, key=lambda l: (l.top, l.x0)):
         prev = out[-1] if out else None
-        if prev is not None and abs(prev.top - ln.top) < 0.35 * max(ln.height, 1) and ln.x0 >= prev.x1 - 1:
-            out[-1] = replace(prev, text=prev.text + " " + ln.text, spans=(),
+        if prev is not None and abs(prev.top - ln.top) < 0.35 * max(ln.height, 1) and ln.x0 >= prev.x1 - 0.3 * ln.height:
+            glue = "" if ln.x0 - prev.x1 < 0.12 * max(ln.height, 1) else " "  # a word cut at a ligature: "Off" "ice"
+            out[-1] = replace(prev, text=prev.text + glue + ln.text, spans=(),
                               bbox=(prev.x0, min(prev.top, ln.top), max(prev.x1, ln.x1), max(prev.bottom, ln.bottom)))
         else:
             out.append(ln)
