@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator
 from models.errors import NoTextLayer, SuiviError
 from models.latest import refresh_latest_statuses
 from models.schema import open_db
-from models.store import (mark_linked, pending_links, record_failure, report_rows,
+from models.store import (mark_linked, pending_links, record_failure, report_ids, report_rows,
                           stored_reports, write_report)
 from pipeline.discover import Candidate, assign_identities, discover, display_text, real_path, safe_name
 from extractors.layout import page_texts
@@ -178,20 +178,25 @@ def _run(db, paths: list[str], settings: ExtractSettings, jobs: int, overrides: 
     stats = _load_stats(db)
     _named_directories(paths, result)
     found: list[Candidate] = []
+    hashed: set[str] = set()  # paths read to hash them (their stat is saved again)
     for path in discover(p for p in paths if not _is_pdf_named_dir(p)):
         try:
-            found.append(_candidate(path, stored, by_path, stats))
+            cand, from_stats = _candidate(path, stored, by_path, stats)
+            found.append(cand)
+            if not from_stats:
+                hashed.add(cand.path)
         except OSError as exc:
             shown = display_text(str(path))
             result.failed.append((shown, f"{shown}: cannot read the file ({exc.strerror or exc})"))
             _tick(progress, shown)
-    cands, warnings = assign_identities(found, stored)
+    cands, warnings = assign_identities(found, stored, report_ids(db))
     todo: list[Candidate] = []
     for cand in cands:
         known = stored.get(cand.file_name)
         if known is not None and known.sha256 == cand.sha256 and known.duplicate_of == cand.duplicate_of:
             result.skipped.append(cand.shown)
-            _save_stat(db, cand)
+            if cand.path in hashed:
+                _save_stat(db, cand)
             _tick(progress, cand.shown)
         else:
             if cand.path in warnings:
@@ -204,8 +209,8 @@ def _run(db, paths: list[str], settings: ExtractSettings, jobs: int, overrides: 
             _record_failure(db, cand, error)
             result.failed.append((cand.shown, error))
         _tick(progress, cand.shown)
-    _update_links(db, result)
-    if result.ingested:  # re-ingested reports drop the statuses they had given others
+    linked = _update_links(db, result)
+    if result.ingested or linked:  # re-ingested reports drop the statuses they had given others
         refresh_latest_statuses(db.conn)
 
 
@@ -251,12 +256,13 @@ def _sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _update_links(db, result: IngestResult) -> None:
+def _update_links(db, result: IngestResult) -> bool:
     """Status tables and cross-report links of every report still pending: those just
-    written, and those an interrupted earlier run wrote but did not link."""
+    written, and those an interrupted earlier run wrote but did not link. True when any
+    were linked."""
     todo = pending_links(db)
     if not todo:  # before the imports: pipeline.link loads spaCy's French data (seconds)
-        return
+        return False
     from pipeline.link import update_after_ingest
 
     try:
@@ -266,6 +272,8 @@ def _update_links(db, result: IngestResult) -> None:
         log.debug("linking failed", exc_info=True)
         result.warnings.append(f"linking {len(todo)} report(s) failed ({type(exc).__name__}: {exc}); "
                                "they stay pending: the next ingest or `suivi link` retries")
+        return False
+    return True
 
 
 # Where pdfium looks for fonts on Linux (core/fxge/linux/fx_linux_impl.cpp).
@@ -310,20 +318,19 @@ def _save_stat(db, cand: Candidate) -> None:
         return
 
 
-def _candidate(path: Path, stored: dict, by_path: dict, stats: dict) -> Candidate:
-    """The file's Candidate; its hash comes from the stat cache when size and mtime match
-    what was recorded for the same file (then it is not read)."""
+def _candidate(path: Path, stored: dict, by_path: dict, stats: dict) -> tuple[Candidate, bool]:
+    """The file's Candidate, and True when its hash comes from the stat cache (size and
+    mtime match what was recorded for the same file: then it is not read)."""
     from extractors.layout import sha256_file
 
     st = os.stat(path)
     name, name_bytes = safe_name(path)
     known = by_path.get(real_path(path)) or stored.get(name)
     cached = stats.get(known.file_name) if known else None
-    if cached and cached[0] == st.st_size and cached[1] == st.st_mtime_ns and known.sha256 == cached[2]:
-        sha = cached[2]
-    else:
-        sha = sha256_file(str(path))
-    return Candidate(str(path), name, sha, st.st_size, name_bytes=name_bytes)
+    from_stats = bool(cached and cached[0] == st.st_size and cached[1] == st.st_mtime_ns
+                      and known.sha256 == cached[2])
+    sha = cached[2] if from_stats else sha256_file(str(path))
+    return Candidate(str(path), name, sha, st.st_size, name_bytes=name_bytes), from_stats
 
 
 def _is_pdf_named_dir(raw: str) -> bool:
