@@ -24,9 +24,53 @@ _NUMBERING_TOKEN = re.compile(r"[\dIVXivx]{1,4}([.)]\d{0,3}){0,5}[.)]?|[A-Za-z][
 
 def build_page(raw: RawPage) -> Page:
     borders = cell_borders(raw.rules)
-    lines = [line for chunk, ink, size, widest in _group_lines(raw.number, raw.glyphs)
+    lines = [line for chunk, ink, size, widest in _join_fragments(_group_lines(raw.number, raw.glyphs))
              for line in _split_gaps(raw.number, chunk, ink, size, widest, borders)]
     return Page(raw.number, raw.width, raw.height, tuple(lines), tuple(raw.rules), None, raw.image_count)
+
+
+def _join_fragments(groups):
+    """A line the content stream interrupts, put back together.
+
+    Producers sometimes draw a word's first letter before the rest of the line (GAO-06-1046
+    p. 48: the "A" of "Acknowledgments", then "GAO Contact and Staff" above, then
+    "cknowledgments"). A group that starts, on the same baseline and at the same size,
+    where an earlier group ends (closer than a word space) continues it.
+    """
+    if len(groups) < 2:
+        return groups
+    out: list = []
+    ends: dict[tuple[int, int], int] = {}  # (bottom, x1) of a group's last ink, rounded -> index in out
+    for group in groups:
+        glyphs, ink, main, widest = group
+        first = ink[0]
+        found = None
+        bx, by = round(first.x0), round(first.bottom)
+        for key in ((bx, by), (bx - 1, by), (bx + 1, by), (bx, by - 1), (bx, by + 1)):
+            j = ends.get(key)
+            if j is None:
+                continue
+            p_glyphs, p_ink, p_main, p_widest = out[j]
+            last = p_ink[-1]
+            gap = first.x0 - last.x1
+            if (abs(last.bottom - first.bottom) <= 0.5 and abs(last.size - first.size) <= 0.5
+                    and -0.5 <= gap <= WORD_GAP * max(first.size, 1.0)):
+                found = j
+                break
+        if found is None:
+            out.append(group)
+        else:
+            p_glyphs, p_ink, p_main, p_widest = out[found]
+            gap = first.x0 - p_ink[-1].x1
+            del ends[(round(p_ink[-1].x1), round(p_ink[-1].bottom))]
+            kept = len(p_glyphs)
+            while kept and p_glyphs[kept - 1].text == " ":  # the stream's break, not a space:
+                kept -= 1  # the gap is narrower than a word space
+            out[found] = (p_glyphs[:kept] + glyphs, p_ink + ink, max(p_main, main), max(p_widest, widest, gap))
+            glyphs, ink = out[found][0], out[found][1]
+        index = len(out) - 1 if found is None else found
+        ends[(round(ink[-1].x1), round(ink[-1].bottom))] = index
+    return out
 
 
 def cell_borders(rules) -> list[tuple[float, float, float]]:
