@@ -161,3 +161,9 @@ def test_ligature_glyphs_read_as_their_letters_in_one_word():
               Glyph("l", 155.5, 164.29, 163.9, 172.69, 8.4, "Arial", False, False)]
     glyphs = word("con", 142.9, 164.29, size=8.4) + split_shared_boxes(shared) + word("it", 163.9, 164.29, size=8.4)
     assert [ln.text for ln in page_of(glyphs).lines] == ["conflit"]
+
+
+def test_a_block_printed_twice_over_itself_reads_once():
+    once = word("Savoir conduire le diagnostic", 134, 457) + word("aigu ou chronique.", 134, 472)
+    page = page_of(once, once)
+    assert [ln.text for ln in page.lines] == ["Savoir conduire le diagnostic", "aigu ou chronique."]

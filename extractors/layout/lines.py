@@ -26,7 +26,22 @@ def build_page(raw: RawPage) -> Page:
     borders = cell_borders(raw.rules)
     lines = [line for chunk, ink, size, widest in _join_fragments(_group_lines(raw.number, raw.glyphs))
              for line in _split_gaps(raw.number, chunk, ink, size, widest, borders)]
+    lines = _without_overprints(lines)
     return Page(raw.number, raw.width, raw.height, tuple(lines), tuple(raw.rules), None, raw.image_count)
+
+
+def _without_overprints(lines: list[Line]) -> list[Line]:
+    """Lines drawn twice at the same place (a text block printed over itself for a
+    bolder look: pdfplumber's issue 71 example) are read once, as pdftotext does."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for line in lines:
+        key = (line.text, round(line.bbox[0]), round(line.bbox[1]))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(line)
+    return out
 
 
 def _join_fragments(groups):
