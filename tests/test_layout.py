@@ -167,3 +167,19 @@ def test_a_block_printed_twice_over_itself_reads_once():
     once = word("Savoir conduire le diagnostic", 134, 457) + word("aigu ou chronique.", 134, 472)
     page = page_of(once, once)
     assert [ln.text for ln in page.lines] == ["Savoir conduire le diagnostic", "aigu ou chronique."]
+
+
+def test_tracked_heading_reads_as_words_not_letters():
+    # OFNAC 2023 p. 10: "RAPPORT D’ACTIVITÉS" set with wide tracking; the boxes leave
+    # the tracking out, so every two letters are 0.15 of the size apart.
+    tracked = []
+    x = 100.0
+    for ch in "RAPPORT D’ACTIVITÉS":
+        if ch == " ":
+            x += 0.6 * 20.0
+            continue
+        tracked.append(Glyph(ch, x, 100.0, x + 10.0, 120.0, 20.0, "Montserrat", True, False))
+        x += 10.0 + 0.15 * 20.0
+    assert [ln.text for ln in page_of(tracked).lines] == ["RAPPORT D’ACTIVITÉS"]
+    # Untracked text keeps a gap of 0.15 of the size as a word space ("sont les").
+    assert [ln.text for ln in page_of(word("sont", 100, 100), word("les", 121.5, 100)).lines] == ["sont les"]
