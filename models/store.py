@@ -129,14 +129,21 @@ def report_rows(ext: Extraction, pages: Iterable[tuple[int, str | None, str]], b
             "section_number": r.section_number, "priority": r.priority, "deadline": r.deadline,
             "method": r.method, **_bbox(r.bbox or r.summary_bbox)})
     owners: dict[str, dict] = {}
+    owner_row_ids: set[str] = set()
     for ref in ext.owner_refs:
         rec_id = rec_ids.get(str(ref.recommendation_number))
         if rec_id is None:
             continue
         owners.setdefault(ref.key, {"id": ref.key, "label": ref.label, "acronym": ref.acronym,
                                     "parent": ref.parent})
+        # Unnumbered recommendations share the number None: keep their rows apart
+        # (OFNAC 2021, three addressed to the Gouvernement) rather than fail the report.
+        row_id = f"{rec_id}:o{ref.position}"
+        while row_id in owner_row_ids:
+            row_id += "+"
+        owner_row_ids.add(row_id)
         rows["recommendation_owners"].append({
-            "id": f"{rec_id}:o{ref.position}", "recommendation_id": rec_id, "owner_id": ref.key,
+            "id": row_id, "recommendation_id": rec_id, "owner_id": ref.key,
             "report_id": rid, "as_printed": ref.as_printed, "position": ref.position})
     rows["owners"] = list(owners.values())
     for i, e in enumerate(ext.earlier_recommendations):
