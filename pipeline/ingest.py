@@ -15,6 +15,7 @@ every file ingested are kept in `file_stats`, and a file whose size and mtime ma
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -28,12 +29,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from models.errors import NoTextLayer, SuiviError
+from models.latest import refresh_latest_statuses
 from models.schema import open_db
 from models.store import (mark_linked, pending_links, record_failure, report_rows,
                           stored_reports, write_report)
 from pipeline.discover import Candidate, assign_identities, discover, display_text, real_path, safe_name
 from extractors.layout import page_texts
 from extractors.pdf_damage import inspect_file
+from extractors.structure_checks import structure_problems
 from pipeline.extract import ExtractSettings, collector_paused, extract_file, load_nlp
 
 log = logging.getLogger(__name__)
@@ -111,8 +114,15 @@ def _extracted_rows(candidate: Candidate, settings: ExtractSettings, overrides: 
 
         with ocr_copy(candidate.path, timeout=timeout) as copy:
             doc, ext = extract_file(copy, settings, nlp=_nlp(), sha256=candidate.sha256)
+            ext = _checked(doc, ext)
             return report_rows(ext, page_texts(doc), f"{settings.backend}+ocr", overrides, rid)
-    return report_rows(ext, page_texts(doc), settings.backend, overrides, rid)
+    return report_rows(_checked(doc, ext), page_texts(doc), settings.backend, overrides, rid)
+
+
+def _checked(doc, ext):
+    """The extraction with the structure checks' problems added (quality rows)."""
+    extra = structure_problems(doc, ext)
+    return dataclasses.replace(ext, problems=(*ext.problems, *extra)) if extra else ext
 
 
 def _safe_rows(candidate: Candidate, settings: ExtractSettings, overrides: dict | None,
@@ -152,6 +162,8 @@ def ingest(paths: Iterable[str], db_path: str, settings: ExtractSettings = Extra
     with _sigterm_as_interrupt():
         db = open_db(db_path)
         result = IngestResult()
+        if settings.backend == "pdfium" and not system_fonts_present():
+            result.warnings.append(NO_FONTS_WARNING)
         try:
             _run(db, paths, settings, jobs, overrides or {}, progress, limits, result)
         finally:
@@ -193,6 +205,8 @@ def _run(db, paths: list[str], settings: ExtractSettings, jobs: int, overrides: 
             result.failed.append((cand.shown, error))
         _tick(progress, cand.shown)
     _update_links(db, result)
+    if result.ingested:  # re-ingested reports drop the statuses they had given others
+        refresh_latest_statuses(db.conn)
 
 
 def _store(db, cand: Candidate, rows: dict, result: IngestResult) -> str | None:
@@ -252,6 +266,28 @@ def _update_links(db, result: IngestResult) -> None:
         log.debug("linking failed", exc_info=True)
         result.warnings.append(f"linking {len(todo)} report(s) failed ({type(exc).__name__}: {exc}); "
                                "they stay pending: the next ingest or `suivi link` retries")
+
+
+# Where pdfium looks for fonts on Linux (core/fxge/linux/fx_linux_impl.cpp).
+PDFIUM_FONT_DIRS = ("/usr/share/fonts", "/usr/share/X11/fonts/Type1", "/usr/share/X11/fonts/TTF",
+                    "/usr/local/share/fonts")
+NO_FONTS_WARNING = ("no system font found: pdfium substitutes the fonts a PDF does not embed from the "
+                    "system's, and without any their characters (e.g. bullets set in SymbolMT) are "
+                    "missing from the text; install a font package (e.g. fonts-dejavu-core) and re-ingest")
+
+
+def system_fonts_present(dirs: Iterable[str] = PDFIUM_FONT_DIRS) -> bool:
+    """True when pdfium can find at least one font file on this system.
+
+    Text extraction depends on it: a report whose bullets are set in a non-embedded
+    SymbolMT font reads "·" with any system font installed and nothing without (the
+    first run on a fresh machine, before font packages arrived, lacked them).
+    """
+    for folder in dirs:
+        for _root, _dirs, files in os.walk(folder):
+            if any(f.lower().endswith((".ttf", ".otf", ".pfb", ".ttc", ".pfa")) for f in files):
+                return True
+    return False
 
 
 def _tick(progress, path: str) -> None:
