@@ -31,7 +31,11 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
-screenshots: ingest
+# the corpus (a file that fails is reported, the others are shot) with the example
+# statuses of docs/statuts-exemple.csv, so that the pages show a status timeline
+screenshots: install
+	-$(BIN)/suivi ingest corpus/ --db $(DB)
+	$(BIN)/suivi status import docs/statuts-exemple.csv --db $(DB)
 	$(BIN)/python -m pipeline.screenshots --db $(DB) --out docs/ --corpus corpus/
 
 # ingest speed and memory (pipeline/bench.py), then the Datasette pages on a generated

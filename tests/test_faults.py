@@ -201,7 +201,8 @@ def test_kill9_at_random_moments_then_rerun_converges(small_corpus, tmp_path):
         while time.monotonic() < deadline and run.poll() is None:
             workers |= children(run.pid)
             time.sleep(0.05)
-        os.kill(run.pid, signal.SIGKILL)
+        if run.poll() is None:  # a run may finish before the moment drawn (machine load varies)
+            os.kill(run.pid, signal.SIGKILL)
         run.wait()
         assert wait_gone(workers) == set(), f"trial {trial}: orphaned workers after kill -9"
         moments.append(round(moment, 2))

@@ -294,5 +294,7 @@ def test_page_view_shows_the_status_of_each_recommendation_on_the_page(ds):
     assert "Recommandation n°1 — mise en œuvre" in page
 
 
-def test_demo_report_is_found_under_its_id(ds):
+def test_demo_report_is_found_under_its_id_and_a_wrong_id_says_so_in_french(ds):
     assert get(ds, f"/reports/reports/{DEMO.stem}").status_code == 200
+    missing = get(ds, "/reports/recommendations/nulle-part~3Ar1")
+    assert missing.status_code == 404 and "Erreur 404 Ligne introuvable" in text_of(missing.text)

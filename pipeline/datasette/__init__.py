@@ -24,7 +24,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from pipeline.datasette import chart, pages, routes, search
-from pipeline.datasette.labels import (HIDDEN_COLUMNS, LINK_KINDS, LOOKUPS, OPEN_STATUSES,
+from pipeline.datasette.labels import (ERRORS, HIDDEN_COLUMNS, LINK_KINDS, LOOKUPS, OPEN_STATUSES,
                                        QUERY_LABELS, STATUS_COLUMNS, STATUS_LABELS, french_description)
 from pipeline.datasette.search import fold, fts_query  # noqa: F401  (public names)
 from pipeline.datasette.routes import view_url  # noqa: F401
@@ -44,6 +44,7 @@ CELL_COLUMNS = ({c for _, c in OWNER_COLUMNS} | set(REC_COLUMNS) | set(STATUS_CO
 def prepare_jinja2_environment(env):
     env.filters["suivi_fr"] = french_description
     env.filters["suivi_lookup"] = lambda display: LOOKUPS.get(display, display)
+    env.filters["suivi_error"] = lambda error: ERRORS.get(str(error), error)
 
 
 @hookimpl

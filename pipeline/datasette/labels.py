@@ -6,7 +6,7 @@ from __future__ import annotations
 from models.latest import OPEN_STATUSES, STATUS_LABELS
 
 __all__ = ["LINK_FROM", "LINK_TO", "LINK_KINDS", "STATUS_LABELS", "OPEN_STATUSES", "HIDDEN_COLUMNS",
-           "STATUS_COLUMNS", "LOOKUPS", "QUERY_LABELS", "french_description"]
+           "STATUS_COLUMNS", "LOOKUPS", "QUERY_LABELS", "ERRORS", "french_description"]
 
 # recommendation_links.kind, as a noun (facets, tables).
 LINK_KINDS = {"repeats": "réitérée", "similar": "similaire", "follows_up": "suivi"}
@@ -21,7 +21,9 @@ _BBOX = ["x0", "top", "x1", "bottom"]
 HIDDEN_COLUMNS: dict[str, list[str]] = {
     "reports": ["sha256", "backend", "ingested_at", "file_name"],
     "recommendations": ["position", "method", *_BBOX],
-    "recommendations_by_owner": ["owner_id", "recommendation_id", "position"],
+    # a rowid table: its "Link" and rowid columns lead nowhere useful; the
+    # recommendation column opens the recommendation's page
+    "recommendations_by_owner": ["Link", "rowid", "owner_id", "position"],
     "recommendation_history": ["recommendation_id"],
     "sections": ["position", "parent_id", "method", *_BBOX],
     "footnotes": ["position", *_BBOX],
@@ -65,6 +67,12 @@ QUERY_LABELS = {
     "section": "Section", "titre": "Titre", "source": "Source", "lignes": "Lignes",
     "colonnes": "Colonnes", "csv": "CSV", "echeance": "Échéance",
 }
+
+
+# Datasette's error messages a reader meets (a mistyped or outdated link).
+ERRORS = {"Database not found": "Base introuvable.", "Table not found": "Table introuvable.",
+          "Record not found": "Ligne introuvable (identifiant inconnu ou supprimé).",
+          "No data": "Aucune donnée."}
 
 
 def french_description(text: str) -> str:
