@@ -117,9 +117,10 @@ def _distinct_names(cands: Sequence[Candidate], stored: Mapping[str, StoredRepor
     for name, group in by_name.items():
         known = stored.get(name)
         keeper_path = None
-        if known and known.path:
-            keeper_path = next((c.path for c in group if real_path(c.path) == known.path), None)
-            if keeper_path is None and os.path.exists(known.path):
+        if known:  # the stored report's file: same path, else same bytes (a moved or copied folder)
+            keeper_path = next((c.path for c in group if known.path and real_path(c.path) == known.path),
+                               None) or next((c.path for c in group if c.sha256 == known.sha256), None)
+            if keeper_path is None and known.path and os.path.exists(known.path):
                 keeper_path = ""  # the stored file is still there: every candidate is another file
         if keeper_path is None:
             keeper_path = group[0].path
