@@ -6,7 +6,7 @@ DB ?= reports.db
 PORT ?= 8001
 STAMP := $(VENV)/.installed
 
-.PHONY: install ingest serve test test-fast bench screenshots export clean
+.PHONY: install ingest serve test test-fast bench bench-pages screenshots export clean
 
 install: $(STAMP)
 
@@ -31,11 +31,21 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
-screenshots: ingest
+# the corpus (a file that fails is reported, the others are shot) with the example
+# statuses of docs/statuts-exemple.csv, so that the pages show a status timeline
+screenshots: install
+	-$(BIN)/suivi ingest corpus/ --db $(DB)
+	$(BIN)/suivi status import docs/statuts-exemple.csv --db $(DB)
 	$(BIN)/python -m pipeline.screenshots --db $(DB) --out docs/ --corpus corpus/
 
+# ingest speed and memory (pipeline/bench.py), then the Datasette pages on a generated
+# 1,000-report database (bench/pages.py; bench-pages alone)
 bench: install
 	$(BIN)/python -m pipeline.bench
+	$(BIN)/python -m bench.pages
+
+bench-pages: install
+	$(BIN)/python -m bench.pages
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm exports .pytest_cache

@@ -216,14 +216,17 @@ def join_lines(texts: list[str]) -> str:
 def find_calls(doc: Document, areas: dict[int, list[Line] | None], skip_leading: bool = False) -> list[_Call]:
     """Superscript digit spans in body text (tables included), outside the note areas.
 
-    With `skip_leading`, a raised number opening its line is not a call (it is the
-    number of a note when the note areas are not known yet).
+    Lines marked as running headers are read too: the rows of a long table repeat their
+    shapes from page to page, so the layout stage may mark a row at the top of a page as
+    a running header, and a call in its cells must still meet its note (a running header
+    itself carries no raised number). With `skip_leading`, a raised number opening its
+    line is not a call (it is the number of a note when the note areas are not known yet).
     """
     calls: list[_Call] = []
     for page in doc.pages:
         area = {id(ln) for ln in (areas.get(page.number) or [])}
         for ln in page.lines:
-            if not ln.is_body or id(ln) in area:
+            if not (ln.is_body or ln.role == "header") or id(ln) in area:
                 continue
             raised = [s for s in ln.spans if s.superscript]
             if not raised:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.patterns.notes_tables import CAPTION, NOTE_START, SOURCE, TABLE_KINDS, TABLE_NOTE
+from extractors.patterns.notes_tables import CAPTION, CAPTION_BARE, NOTE_START, SOURCE, TABLE_KINDS, TABLE_NOTE
 from models.document import Document, Line, Page
 
 _LEADERS = re.compile(r"(?:\.{3,}|…{2,}|\s\.\s\.)\s*\d{1,4}\s*$")  # "…… 13" in a list of tables
@@ -53,11 +53,14 @@ def find_captions(doc: Document, body: float) -> list[Caption]:
 
 def _caption_at(page: Page, lines: list[Line], i: int, body: float) -> Caption | None:
     line = lines[i]
-    m = CAPTION.match(line.plain_text)
-    if not m or _LEADERS.search(line.text) or line.size > 1.3 * body:
+    m = CAPTION.match(line.plain_text) or _bare_caption(line)
+    if not m or _LEADERS.search(line.text):
         return None
-    kind = "table" if m.group("kind").lower() in TABLE_KINDS else "figure"
     label = m.group("label")
+    numbered = label is not None and "n" in (m.groupdict().get("marker") or "n°")
+    if line.size > 1.3 * body and not numbered:
+        return None  # a heading "Tableau de bord :"; "Tableau n° 01 :" set large is a caption (OFNAC 2021)
+    kind = "table" if m.group("kind").lower() in TABLE_KINDS else "figure"
     if label is None and m.group("sep") not in ":–—-":
         return None  # "Tableau." alone is no caption
     if label is None and not m.group("text"):
@@ -74,10 +77,20 @@ def _caption_at(page: Page, lines: list[Line], i: int, body: float) -> Caption |
             break
         if nxt.x0 > prev.x1 or nxt.x1 < prev.x0:
             break
+        if any(o is not nxt and abs(o.top - nxt.top) < 2 for o in lines[i + 1:i + 12]):
+            break  # a row of cells ("Années | 2018 | 2019"), bold like the caption (PRODAC 2023, p. 12)
         taken.append(nxt)
         texts.append(nxt.plain_text)
     number = int(label) if label and label.isdigit() else None
     return Caption(page.number, kind, number, label, " ".join(t for t in texts if t).strip(), tuple(taken))
+
+
+def _bare_caption(line: Line):
+    """"Tableau n° 27 activités…": a caption without a separator, on a bold line only."""
+    m = CAPTION_BARE.match(line.plain_text)
+    if m and all(s.bold for s in line.spans if s.text.strip() and not s.superscript):
+        return m
+    return None
 
 
 def lines_after(page: Page, y: float, x0: float, x1: float) -> list[Line]:

@@ -7,7 +7,9 @@ without rules is read from its whitespace (table_cells.text_table) inside the bl
 lines its caption announces, never elsewhere, so running text is not turned into cells. A grid that
 runs to the bottom of a page and resumes at the top of the next one with the same number
 of columns is one table (a repeated header row is dropped). A ruled grid without caption
-is kept with number None; a one-cell box (a boxed recommendation) is not a table.
+is kept with number None only when it holds data side by side (table_shape): a frame, a
+box, shaded lines or a two-column page are body text, and their lines stay in the
+Document for the other extractors.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from extractors.layout import Backend, open_backend
 from extractors.patterns.notes_tables import CAPTION, SOURCE, TABLE_NOTE
 from extractors.table_captions import (Caption, find_captions, lines_after, page_notes, read_source_and_notes,
                                        text_block, untitled_caption)
+from extractors.table_shape import grid_shape
 from extractors.table_cells import FoundTable, GlyphPage, glyph_chars, page_edges, ruled_tables, text_table
 from models.document import Document, Page
 from models.records import Problem, Table
@@ -46,9 +49,7 @@ def extract_tables(doc: Document) -> tuple[list[Table], list[Problem]]:
                 problems.append(Problem("table_unreadable", f"page {n}: {exc}", n))
                 found[n] = []
         for n in found:  # a "grid" holding a caption inside is two tables read as one
-            found[n] = [g for g in found[n] if not any(c.page == n and g.bbox[1] < c.top and c.bottom < g.bbox[3]
-                                                       and g.bbox[0] - 2 <= c.lines[0].x0 <= g.bbox[2]
-                                                       for c in table_caps)]
+            found[n] = [g for g in found[n] if not any(_inside(c, g) and not _title_row(c, g) for c in table_caps)]
         below = captions_below(doc, body, table_caps, found)
         assigned = _assign(doc, body, captions, found, glyphs, problems, below)
     finally:
@@ -151,6 +152,11 @@ def _assign(doc, body: float, captions: list[Caption], found, glyphs, problems,
     pairs: list[tuple[Caption | None, FoundTable]] = []
     for cap in captions:
         grids = [g for g in found.get(cap.page, []) if id(g) not in claimed]
+        titled = [g for g in grids if cap.kind == "table" and _inside(cap, g) and _title_row(cap, g)]
+        if titled:
+            claimed.add(id(titled[0]))
+            pairs.append((cap, _without_title(cap, titled[0])))
+            continue
         below = [g for g in grids if g.bbox[1] >= cap.bottom - 2 and g.bbox[1] - cap.bottom <= NEAR * body * 1.4]
         above = [g for g in grids if g.bbox[3] <= cap.top + 2 and cap.top - g.bbox[3] <= NEAR * body * 1.4]
         under = min(below, key=lambda g: g.bbox[1]) if below else None
@@ -158,6 +164,8 @@ def _assign(doc, body: float, captions: list[Caption], found, glyphs, problems,
         if below_first and over is None and not grids:
             over = _grid_closing_previous_page(doc, body, cap, found, claimed)
         grid = (over or under) if below_first else (under or over)
+        if grid is None and not below_first and cap.kind == "table":
+            grid = _grid_opening_next_page(doc, body, cap, found, claimed)
         if grid is None and cap.kind == "table":
             grid = text_grid(doc, body, cap, glyphs, below_first)
         if grid is None:
@@ -175,6 +183,41 @@ def _assign(doc, body: float, captions: list[Caption], found, glyphs, problems,
                 pairs.append((None, g))
     pairs.sort(key=lambda p: (p[1].page, p[1].bbox[1], p[0] is not None))
     return pairs
+
+
+def _inside(cap: Caption, grid: FoundTable) -> bool:
+    return (cap.page == grid.page and grid.bbox[1] < cap.top and cap.bottom < grid.bbox[3]
+            and grid.bbox[0] - 2 <= cap.lines[0].x0 <= grid.bbox[2])
+
+
+def _title_row(cap: Caption, grid: FoundTable) -> bool:
+    """The caption is printed in the grid's first row (a shaded title cell, OFNAC 2021)."""
+    first = next((r for r in grid.rows if any(c.strip() for c in r)), ())
+    return any(CAPTION.match(c) for c in first if c.strip())
+
+
+def _without_title(cap: Caption, grid: FoundTable) -> FoundTable:
+    """The grid without the rows that only repeat its caption."""
+    said = " ".join(cap.text.split())
+    rows = list(grid.rows)
+    while rows and all(not c.strip() or CAPTION.match(c) or " ".join(c.split()) in said for c in rows[0]):
+        rows.pop(0)
+    return replace(grid, rows=tuple(rows))
+
+
+def _grid_opening_next_page(doc, body, cap: Caption, found, claimed) -> FoundTable | None:
+    """A caption that ends its page, over a grid that opens the next one (Gorée 2022, p. 31)."""
+    page = doc.pages[cap.page - 1]
+    notes = page_notes(page, body)
+    if cap.page >= doc.page_count or any(ln.top >= cap.bottom and ln not in cap.lines and id(ln) not in notes
+                                         for ln in page.lines if ln.is_body and ln.text.strip()):
+        return None
+    grids = [g for g in found.get(cap.page + 1, []) if id(g) not in claimed]
+    if not grids:
+        return None
+    first = min(grids, key=lambda g: g.bbox[1])
+    nxt = doc.pages[cap.page]
+    return None if any(ln.is_body and ln.text.strip() and ln.bottom <= first.bbox[1] for ln in nxt.lines) else first
 
 
 def _grid_closing_previous_page(doc, body, cap: Caption, found, claimed) -> FoundTable | None:
@@ -239,7 +282,9 @@ def _build(doc: Document, body: float, pairs, below: bool = False) -> list[Table
     last_grid: FoundTable | None = None
     for cap, grid in pairs:
         closing = cap is not None and below and tables and tables[-1].caption is None
-        if (cap is None or closing) and tables and last_grid is not None and _continues(doc, body, last_grid, grid):
+        data = grid_shape(grid.rows).is_data
+        if ((cap is None and data) or closing) and tables and last_grid is not None \
+                and _continues(doc, body, last_grid, grid):
             prev = tables[-1]
             rows = list(grid.rows)
             if rows and prev.cells and rows[0] == prev.cells[0]:
@@ -251,8 +296,8 @@ def _build(doc: Document, body: float, pairs, below: bool = False) -> list[Table
             ends[-1] = max(grid.bbox[3], cap.bottom if cap is not None and cap.page == grid.page else 0.0)
             last_grid = grid
             continue
-        if cap is None and grid.n_cols < 2:
-            continue
+        if cap is None and (grid.n_cols < 2 or not data):
+            continue  # a frame, a box or a two-column page: body text, not a table
         if cap is None:
             cap = untitled_caption(doc, body, grid, below)
         last = grid.page_end or grid.page

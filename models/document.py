@@ -133,6 +133,22 @@ class Page:
 
 
 @dataclass(frozen=True)
+class TextIssue:
+    """What the layout stage had to repair, or could not read, on a page.
+
+    `kind`: "unreliable_text" (the page's words are not words, or glyphs that no map
+    reads), "font_remapped" (codes read through the font program: glyph names or
+    outlines), "invalid_unicode" (lone surrogates replaced by U+FFFD). `count` is the
+    number of characters concerned. The pipeline turns them into `quality` rows.
+    """
+
+    kind: str
+    page: int
+    detail: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
 class OutlineEntry:
     """One PDF bookmark: the strongest structure signal when the PDF has one."""
 
@@ -150,6 +166,7 @@ class Document:
     outline: tuple[OutlineEntry, ...] = ()
     pdf_title: str | None = None  # the Info dictionary's Title, often empty or wrong
     backend: str = "pdfium"
+    text_issues: tuple[TextIssue, ...] = ()  # what the layout stage repaired or could not read
 
     @property
     def page_count(self) -> int:

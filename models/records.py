@@ -182,6 +182,9 @@ class OwnerRef:
     acronym: str | None = None
     parent: str | None = None  # parent ministry, when the addressee is a directorate
     position: int = 0
+    # index of the recommendation in Extraction.recommendations: numbers repeat where
+    # numbering restarts per group, and unnumbered recommendations have none
+    recommendation_position: int | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 3  # 2: report ids, duplicates, pending links; 3: earlier_recommendations, link kinds
+SCHEMA_VERSION = 4  # 2: report ids, duplicates, pending links; 3: earlier_recommendations, link kinds;
+#                     4: recommendations.group and .ordinal; latest statuses, addressee rows and
+#                        scorecard kept as tables, stemmed search, facet indexes
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 BBOX = {"x0": float, "top": float, "x1": float, "bottom": float}
@@ -56,7 +58,7 @@ TABLES: dict[str, dict] = {
         columns={"id": str, "report_id": str, "position": int, "number": str, "label": str,
                  "text": str, "summary_text": str, "owner": str, "page": int,
                  "summary_page": int, "theme": str, "section_number": str, "priority": str,
-                 "deadline": str, "method": str, **BBOX},
+                 "deadline": str, "method": str, "group": str, "ordinal": int, **BBOX},
         pk="id",
         foreign_keys=[("report_id", "reports", "id")],
     ),
@@ -133,6 +135,9 @@ INDEXES = [
     ("statuses", ["recommendation_id"]), ("statuses", ["assessed_by_report_id"]),
     ("earlier_recommendations", ["report_id"]), ("reports", ["sha256"]), ("recommendation_links", ["from_id"]),
     ("recommendation_links", ["to_id"]),
+    # facets and lookups of the pages (pipeline/datasette)
+    ("recommendations", ["theme"]), ("recommendations", ["method"]), ("owners", ["parent"]),
+    ("owners", ["label"]), ("reports", ["year"]), ("sections", ["report_id", "kind"]),
 ]
 
 # Tables whose rows all belong to one report and are rewritten when it is re-ingested.
@@ -182,6 +187,7 @@ def migrate(db: sqlite_utils.Database) -> None:
     try:
         if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             _create_tables(db)
+            _derived(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         _create_views(db)
         db.execute("COMMIT")
@@ -217,3 +223,14 @@ def _create_views(db: sqlite_utils.Database) -> None:
         if stored.get(name) != _view_sql(name, sql):
             db.execute(f"DROP VIEW IF EXISTS [{name}]")
             db.execute(_view_sql(name, sql))
+
+
+def _derived(db: sqlite_utils.Database) -> None:
+    """The tables kept from the others (latest statuses, addressee rows, scorecard: filled
+    when new) and the stemmed search indexes; in the caller's transaction."""
+    from models.latest import create_latest_tables, refresh_latest_statuses
+    from models.search import create_stem_indexes
+
+    if create_latest_tables(db.conn):
+        refresh_latest_statuses(db.conn)
+    create_stem_indexes(db.conn)

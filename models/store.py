@@ -12,12 +12,14 @@ import io
 import json
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 import sqlite_utils
 
+from models.latest import refresh_latest_statuses
 from models.records import Extraction
 from models.schema import REPORT_TABLES
 
@@ -63,6 +65,31 @@ def table_csv(cells: Sequence[Sequence[str]]) -> str:
 
 def _year(date: str | None) -> int | None:
     return int(date[:4]) if date and re.match(r"^\d{4}", date) else None
+
+
+def _slug(text: str, limit: int = 40) -> str:
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:limit].strip("-") or "g"
+
+
+def recommendation_ids(rid: str, recs: Sequence) -> list[str]:
+    """Deterministic ids that never collide: "{report}:r7"; "{report}:{group slug}:r7" where
+    numbering restarts per chapter or audited body; "{report}:u3" for the third unnumbered
+    recommendation (its ordinal); a repeat gets its position appended ("…:r7-12")."""
+    ids: list[str] = []
+    taken: set[str] = set()
+    for i, r in enumerate(recs):
+        if r.number is None:
+            base = f"{rid}:u{r.ordinal if r.ordinal is not None else i}"
+        elif r.group:
+            base = f"{rid}:{_slug(r.group)}:r{r.number}"
+        else:
+            base = f"{rid}:r{r.number}"
+        rec_id = base if base not in taken else f"{base}-{i}"
+        taken.add(rec_id)
+        ids.append(rec_id)
+    return ids
 
 
 def report_rows(ext: Extraction, pages: Iterable[tuple[int, str | None, str]], backend: str,
@@ -116,27 +143,37 @@ def report_rows(ext: Extraction, pages: Iterable[tuple[int, str | None, str]], b
     for i, g in enumerate(ext.glossary):
         rows["glossary"].append({"id": f"{rid}:g{i}", "report_id": rid, "acronym": g.acronym,
                                  "expansion": g.expansion, "page": g.page})
-    rec_ids: dict[str, str] = {}
-    for i, r in enumerate(ext.recommendations):
-        rec_id = f"{rid}:r{r.number}"
-        if rec_id in rec_ids.values():
-            rec_id = f"{rid}:r{r.number}-{i}"
-        rec_ids.setdefault(str(r.number), rec_id)
+    rec_ids = recommendation_ids(rid, ext.recommendations)
+    by_number: dict[str, str] = {}
+    for i, (r, rec_id) in enumerate(zip(ext.recommendations, rec_ids)):
+        if r.number is not None:
+            by_number.setdefault(str(r.number), rec_id)
         rows["recommendations"].append({
-            "id": rec_id, "report_id": rid, "position": i, "number": str(r.number),
+            "id": rec_id, "report_id": rid, "position": i,
+            "number": None if r.number is None else str(r.number),
             "label": r.label, "text": r.text, "summary_text": r.summary_text, "owner": r.owner,
             "page": r.page, "summary_page": r.summary_page, "theme": r.theme,
             "section_number": r.section_number, "priority": r.priority, "deadline": r.deadline,
-            "method": r.method, **_bbox(r.bbox or r.summary_bbox)})
+            "method": r.method, "group": r.group, "ordinal": r.ordinal, **_bbox(r.bbox or r.summary_bbox)})
     owners: dict[str, dict] = {}
+    owner_row_ids: set[str] = set()
     for ref in ext.owner_refs:
-        rec_id = rec_ids.get(str(ref.recommendation_number))
+        if ref.recommendation_position is not None and ref.recommendation_position < len(rec_ids):
+            rec_id = rec_ids[ref.recommendation_position]
+        else:
+            rec_id = by_number.get(str(ref.recommendation_number))
         if rec_id is None:
             continue
         owners.setdefault(ref.key, {"id": ref.key, "label": ref.label, "acronym": ref.acronym,
                                     "parent": ref.parent})
+        # Unnumbered recommendations share the number None: keep their rows apart
+        # (OFNAC 2021, three addressed to the Gouvernement) rather than fail the report.
+        row_id = f"{rec_id}:o{ref.position}"
+        while row_id in owner_row_ids:
+            row_id += "+"
+        owner_row_ids.add(row_id)
         rows["recommendation_owners"].append({
-            "id": f"{rec_id}:o{ref.position}", "recommendation_id": rec_id, "owner_id": ref.key,
+            "id": row_id, "recommendation_id": rec_id, "owner_id": ref.key,
             "report_id": rid, "as_printed": ref.as_printed, "position": ref.position})
     rows["owners"] = list(owners.values())
     for i, e in enumerate(ext.earlier_recommendations):
@@ -174,6 +211,8 @@ def write_report(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None
         _insert(conn, "owners", rows.get("owners", []), replace=True)
         _insert(conn, "recommendation_owners", rows.get("recommendation_owners", []))
         _insert(conn, "quality", rows.get("quality", []))
+        # Its latest statuses and addressee rows land with the report (models/latest.py).
+        refresh_latest_statuses(conn, [r["id"] for r in rows.get("recommendations", [])], scorecard=False)
         conn.execute("DELETE FROM failures WHERE file_name = ?", (rows["reports"][0]["file_name"],))
         # linking runs after the batch; until it has, the report is pending (see ingest)
         conn.execute("INSERT OR REPLACE INTO pending_links (report_id, since) VALUES (?, ?)",
@@ -244,4 +283,9 @@ class StoredReport:
 def stored_reports(db: sqlite_utils.Database) -> dict[str, StoredReport]:
     """file_name -> the report stored under it."""
     return {r[1]: StoredReport(*r) for r in db.execute(
-        "SELECT id, file_name, sha256, path, duplicate_of FROM reports")}
+        "SELECT id, file_name, sha256, path, duplicate_of FROM reports WHERE file_name IS NOT NULL")}
+
+
+def report_ids(db: sqlite_utils.Database) -> set[str]:
+    """Every report id taken, stubs of cited reports included (pipeline.earlier)."""
+    return {r for (r,) in db.execute("SELECT id FROM reports")}

@@ -262,12 +262,14 @@ def link(db_path: str, report_ids: tuple[str, ...]) -> None:
     """
     from models.schema import open_db
     from models.store import mark_linked
+    from models.latest import refresh_latest_statuses
     from pipeline.link import update_after_ingest
 
     db = open_db(_existing_db(db_path))
     try:
         ids = list(report_ids) or [r for (r,) in db.execute("SELECT id FROM reports ORDER BY date, id")]
         n = update_after_ingest(db, ids)
+        refresh_latest_statuses(db.conn)  # stubs resolved or dropped: the derived tables follow
         mark_linked(db, ids)
     finally:
         db.conn.close()

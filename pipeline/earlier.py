@@ -148,7 +148,7 @@ def find_earlier(db: sqlite_utils.Database, group: Sequence[Reprint]) -> tuple[s
 
 def stub_id(follow_up: str, cites: str | None, group: str | None) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", fold(cites or group or "rapport anterieur")).strip("-")[:60]
-    return f"{follow_up}~cite-{slug or 'rapport'}"
+    return f"{follow_up}-cite-{slug or 'rapport'}"  # no "~": Datasette URLs escape with it
 
 
 def _write_stub(db: sqlite_utils.Database, group: Sequence[Reprint]) -> tuple[str, dict[str, str]]:

@@ -9,19 +9,23 @@ from pathlib import Path
 
 import sqlite_utils
 
-from models.schema import TABLES
+from models.latest import DERIVED_TABLES
+from models.schema import TABLES, open_db
 from pipeline.csv_io import write_csv
+from pipeline.tracker import TRACKER_FILE, TRACKER_SQL  # noqa: F401  (public names)
 
 
 def export_tables(db_path: str, out_dir: str, excel: bool = False) -> list[Path]:
     """Write every table as CSV; `excel` adds a BOM and uses ';' for French spreadsheets."""
     if not Path(db_path).exists():
         raise FileNotFoundError(f"{db_path}: no such database (run `suivi ingest` first)")
-    db = sqlite_utils.Database(db_path)
+    db = open_db(db_path)  # migrated: the tracker reads latest_statuses
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    names = [t for t in TABLES if t in db.table_names()] + [v for v in db.view_names()]
+    present = set(db.table_names())
+    names = ([t for t in (*TABLES, *DERIVED_TABLES) if t in present]
+             + [v for v in db.view_names()])
     for name in names:
         path = out / f"{name}.csv"
         write_query_csv(db, f"SELECT * FROM [{name}]", path, excel)
@@ -34,30 +38,11 @@ def export_tables(db_path: str, out_dir: str, excel: bool = False) -> list[Path]
     return written
 
 
-TRACKER_FILE = "suivi_des_recommandations.csv"
-# One row per recommendation: where it comes from, to whom, what it says, where it is
-# printed, and its latest known status (statuses ordered by date, then id).
-TRACKER_SQL = """
-WITH latest AS (
-  SELECT recommendation_id, status, as_of, assessed_by,
-         ROW_NUMBER() OVER (PARTITION BY recommendation_id ORDER BY as_of DESC, id DESC) AS k
-  FROM statuses)
-SELECT r.report_id AS rapport, rep.title AS titre_du_rapport, rep.year AS annee,
-       r.number AS numero, r.owner AS destinataire, COALESCE(r.text, r.summary_text) AS texte,
-       r.page AS page, r.summary_page AS page_recapitulatif,
-       COALESCE(l.status, 'unknown') AS dernier_statut, l.as_of AS statut_au,
-       l.assessed_by AS statut_evalue_par, r.id AS identifiant
-FROM recommendations r
-JOIN reports rep ON rep.id = r.report_id
-LEFT JOIN latest l ON l.recommendation_id = r.id AND l.k = 1
-ORDER BY rep.year, r.report_id, r.position"""
-
-
 def export_tracker(db_path: str, out_path: str, excel: bool = False) -> Path:
     """The flat recommendation tracker (one row per recommendation, latest status) as CSV."""
     if not Path(db_path).exists():
         raise FileNotFoundError(f"{db_path}: no such database (run `suivi ingest` first)")
-    db = sqlite_utils.Database(db_path)
+    db = open_db(db_path)
     try:
         path = Path(out_path)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,9 +15,10 @@ from extractors.footnotes import extract_footnotes
 from extractors.glossary import extract_glossary
 from extractors.layout import read_document
 from extractors.metadata import extract_metadata
-from extractors.recommendations.owners import canonical_owner
+from extractors.recommendations.owners import canonical_owner, learned_parents
 from extractors.recommendations import extract_earlier_recommendations, extract_recommendations
 from extractors.sections import extract_sections
+from extractors.table_shape import quality_problems as table_quality
 from extractors.tables import extract_tables
 from models.document import Document
 from pipeline.nlp import extraction_nlp
@@ -40,7 +41,7 @@ def load_nlp():
 
 def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(), nlp=None) -> Extraction:
     """Run every extractor over an already-read Document."""
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem(i.kind, f"page {i.page}: {i.detail}", i.page) for i in doc.text_issues]
 
     def stage(name, fn, *args, default):
         try:
@@ -64,6 +65,7 @@ def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(
         tables, table_problems = stage("tables", extract_tables, doc, default=([], []))
     earlier = stage("earlier recommendations", extract_earlier_recommendations, doc, tables, default=[])
     tables = without_summary_tables(tables, recs)
+    table_problems = [*table_problems, *table_quality(tables)]
     problems = [*problems, *rec_problems, *note_problems, *table_problems]
     return Extraction(
         report=meta,
@@ -103,10 +105,12 @@ def _contains(outer, inner, slack: float = 2.0) -> bool:
 def owner_refs(recs, glossary, nlp=None) -> list[OwnerRef]:
     """Canonical addressees of every recommendation, so spellings meet in `owners`."""
     refs = []
-    for rec in recs:
+    parents = learned_parents([name for rec in recs for name in rec.owners], glossary)
+    for k, rec in enumerate(recs):
         for position, name in enumerate(rec.owners):
-            canon = canonical_owner(name, glossary)
-            refs.append(OwnerRef(rec.number, name, canon.key, canon.label, canon.acronym, canon.ministry, position))
+            canon = canonical_owner(name, glossary, parents)
+            refs.append(OwnerRef(rec.number, name, canon.key, canon.label, canon.acronym, canon.ministry, position,
+                                 recommendation_position=k))
     return refs
 
 

@@ -29,7 +29,7 @@ import sqlite_utils
 
 from pipeline.link_calibration import calibrate, evaluate  # noqa: F401  (public names)
 from pipeline.link_scoring import (  # noqa: F401  (public names)
-    MIN_SHARED, REPEATS_THRESHOLD, SIMILAR_THRESHOLD, STOP, WEIGHTS, PairScore, Rarity, classify,
+    MIN_SHARED, REPEATS_THRESHOLD, SIMILAR_THRESHOLD, STOP, SYMMETRIC_MIN, SYMMETRY_GAP, WEIGHTS, PairScore, Rarity, classify,
     features, lemma_sets, load_link_nlp, normalise, score_pair,
 )
 
@@ -184,7 +184,8 @@ def link_reports(db: sqlite_utils.Database, report_ids: Iterable[str] | None = N
 
 def identical_copies(db: sqlite_utils.Database, report_ids: Iterable[str]) -> list[str]:
     """Reports among these whose PDF is byte for byte another report's (same sha256): one
-    warning line and one `quality` row (kind `identical_copy`) each. Copies are never
+    `quality` row (kind `identical_copy`) each, and a log line (ingest has already warned,
+    « same content as … », when it marked the report `duplicate_of`). Copies are never
     linked to each other (six copies of one PDF would otherwise repeat each other 420 times)."""
     messages = []
     conn = db.conn
@@ -207,7 +208,7 @@ def identical_copies(db: sqlite_utils.Database, report_ids: Iterable[str]) -> li
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        log.warning("%s", message)
+        log.info("%s", message)
         messages.append(message)
     return messages
 

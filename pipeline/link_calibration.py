@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from pipeline.link_scoring import (
-    MIN_SHARED, REPEATS_THRESHOLD, SIMILAR_THRESHOLD, WEIGHTS, PairScore, Rarity, classify, features,
+    MIN_SHARED, REPEATS_THRESHOLD, SIMILAR_THRESHOLD, SYMMETRIC_MIN, SYMMETRY_GAP, WEIGHTS, PairScore, Rarity, classify, features,
     load_link_nlp, normalise, score_pair,
 )
 
@@ -56,10 +56,11 @@ class Metrics:
 
 
 def measure(pairs: Sequence[Labelled], scored: Sequence[PairScore], repeats: float = REPEATS_THRESHOLD,
-            similar: float = SIMILAR_THRESHOLD, min_shared: int = MIN_SHARED) -> Metrics:
+            similar: float = SIMILAR_THRESHOLD, min_shared: int = MIN_SHARED,
+            symmetric: tuple[float, float] = (SYMMETRIC_MIN, SYMMETRY_GAP)) -> Metrics:
     tp = fp = fn = exact = 0
     for p, s in zip(pairs, scored):
-        pred = classify(s, repeats, similar, min_shared)
+        pred = classify(s, repeats, similar, min_shared, symmetric)
         exact += pred == p.label
         if pred != "none" and p.label != "none":
             tp += 1
@@ -78,28 +79,32 @@ def evaluate(pairs: Sequence[Labelled], nlp=None, **thresholds) -> Metrics:
 def calibrate(pairs: Sequence[Labelled], nlp=None, min_precision: float = 0.95,
               weights: tuple[float, ...] = WEIGHTS) -> dict:
     """The `similar` threshold with the best recall among those with precision at least
-    `min_precision` (ties: the higher threshold), then the `repeats` threshold that best
-    tells `repeats` from `similar` among the linked pairs (balanced accuracy, as there
-    are far more repeats than similar pairs; ties: the lower)."""
+    `min_precision` (ties: the higher threshold), then the `repeats` threshold and the
+    symmetry rule that best tell `repeats` from `similar` among the pairs linked and
+    labelled so (balanced accuracy, as there are far more repeats than similar pairs;
+    ties: the lower threshold, the stricter rule)."""
     scored = scores(pairs, nlp, weights)
     grid = [x / 100 for x in range(30, 100)]
     best = None
     for min_shared in (1, 2, 3):
         for sim in grid:
-            m = measure(pairs, scored, 2.0, sim, min_shared)
+            m = measure(pairs, scored, 2.0, sim, min_shared, (2.0, 0.0))
             key = (m.precision >= min_precision, m.recall, m.precision, sim)
             if best is None or key > best[0]:
                 best = (key, sim, min_shared)
     _, sim, min_shared = best
-    linked = [(p.label, s) for p, s in zip(pairs, scored) if p.label != "none"]
+    linked = [(p.label, s) for p, s in zip(pairs, scored)
+              if p.label != "none" and classify(s, 2.0, sim, min_shared, (2.0, 0.0)) != "none"]
 
-    def balanced(r: float) -> float:
-        hits = {k: sum(1 for lab, s in linked if lab == k and (s.score >= r) == (k == "repeats"))
+    def balanced(r: float, sym: tuple[float, float]) -> float:
+        hits = {k: sum(1 for lab, s in linked if lab == k and classify(s, r, sim, min_shared, sym) == k)
                 for k in ("repeats", "similar")}
         return sum(hits[k] / max(1, sum(lab == k for lab, _ in linked)) for k in hits) / 2
 
-    rep = max((r for r in grid if r >= sim), key=lambda r: (balanced(r), -r))
-    return {"similar": sim, "repeats": rep, "min_shared": min_shared}
+    rep = max((r for r in grid if r >= sim), key=lambda r: (balanced(r, (2.0, 0.0)), -r))
+    syms = [(2.0, 0.0)] + [(x / 100, g / 100) for x in range(50, 100, 2) for g in range(0, 40, 4)]
+    sym = max(syms, key=lambda y: (balanced(rep, y), y[0], -y[1]))
+    return {"similar": sim, "repeats": rep, "min_shared": min_shared, "symmetric": sym}
 
 
 def curve(pairs: Sequence[Labelled], scored: Sequence[PairScore], around: float = SIMILAR_THRESHOLD,
@@ -118,7 +123,8 @@ def report_lines(pairs: Sequence[Labelled], nlp=None) -> list[str]:
     kinds = {k: sum(p.label == k for p in pairs) for k in ("repeats", "similar", "none")}
     lines = [f"{len(pairs)} labelled pairs ({kinds['repeats']} repeats, {kinds['similar']} similar, "
              f"{kinds['none']} none); thresholds similar {SIMILAR_THRESHOLD:.2f}, repeats "
-             f"{REPEATS_THRESHOLD:.2f}, min shared lemmas {MIN_SHARED}",
+             f"{REPEATS_THRESHOLD:.2f} (or symmetric cover ≥ {SYMMETRIC_MIN:.2f}, gap ≤ {SYMMETRY_GAP:.2f}), "
+             f"min shared lemmas {MIN_SHARED}",
              f"repeats+similar: precision {m.precision:.3f}, recall {m.recall:.3f} "
              f"(tp {m.tp}, fp {m.fp}, fn {m.fn}); kind right for {m.kind_accuracy:.3f} of pairs",
              "threshold  precision  recall"]

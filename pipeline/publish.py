@@ -3,7 +3,7 @@
 Nothing here is maintained by hand per report: `build_metadata` looks at which tables
 and views the database holds and describes them (French labels and descriptions, facets,
 sort orders, full-text search, canned queries). The project's Datasette plugin
-(`pipeline.datasette_plugin`) reads the `plugins.suivi` block of the same metadata: the
+(`pipeline.datasette`) reads the `plugins.suivi` block of the same metadata: the
 corpus folders where the report PDFs are found (page images) and the column labels.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from models.errors import SuiviError
+from models.latest import STATUS_LABELS  # French labels; the codes stay in the database
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +31,6 @@ SOURCE = "Rapports publics des corps d'inspection et de la Cour des comptes"
 LICENSE = "Licence Ouverte / Open Licence 2.0 (Etalab)"
 LICENSE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
-STATUS_LABELS = {
-    "implemented": "mise en œuvre",
-    "in_progress": "en cours",
-    "partially_implemented": "partiellement mise en œuvre",
-    "not_implemented": "non mise en œuvre",
-    "refused": "refusée",
-    "no_longer_relevant": "devenue sans objet",
-    "unknown": "inconnu",
-}
 
 _BBOX = {
     "x0": ("Zone : gauche", "Bord gauche de la zone sur la page, en points PDF depuis la gauche."),
@@ -63,8 +55,13 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "series": ("Série", "Série ou collection (manifeste du corpus)."),
         "url": ("Lien", "Adresse publique du rapport."),
         "backend": ("Lecteur PDF", "Bibliothèque utilisée pour lire le PDF."),
-        "status": ("Extraction", "ok, ou partial quand des anomalies ont été relevées (table quality)."),
+        "status": ("Extraction", "ok ; partial quand des anomalies ont été relevées ; repaired quand "
+                                 "le fichier était endommagé et a dû être réparé (table quality)."),
         "ingested_at": ("Ingéré le", "Date et heure de l'ingestion (UTC)."),
+        "path": ("Chemin", "Emplacement du fichier lors de l'ingestion."),
+        "file_name_bytes": ("Nom d'origine (octets)", "Octets du nom de fichier (hexadécimal) quand "
+                                                      "ils ne sont pas de l'UTF-8."),
+        "duplicate_of": ("Copie de", "Rapport au contenu identique (même empreinte) ingéré avant."),
     },
     "recommendations": {
         "id": ("Identifiant", "rapport:rN — stable d'une ingestion à l'autre."),
@@ -82,21 +79,24 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "priority": ("Priorité", "Priorité indiquée par le rapport."),
         "deadline": ("Échéance", "Échéance indiquée par le rapport."),
         "method": ("Méthode", "summary_table, body ou reconciled : d'où vient la ligne."),
+        "group": ("Groupe", "Chapitre ou organisme contrôlé, là où la numérotation recommence."),
+        "ordinal": ("Rang", "Rang de lecture d'une recommandation non numérotée."),
         **_BBOX,
     },
     "recommendations_by_owner": {
         "owner_id": ("Destinataire (id)", "Identifiant canonique du destinataire."),
         "owner": ("Destinataire", "Destinataire canonique (toutes graphies regroupées)."),
-        "owner_parent": ("Ministère de rattachement", "Ministère dont relève la direction destinataire."),
+        "ministry": ("Ministère", "Ministère dont relève le destinataire (lui-même s'il n'a pas de "
+                     "rattachement) : ses directions y sont regroupées."),
         "recommendation_id": ("Recommandation", "Identifiant de la recommandation."),
         "report_id": _REPORT,
         "year": ("Année", "Année du rapport."),
+        "group": ("Groupe", "Chapitre ou organisme contrôlé, là où la numérotation recommence."),
         "number": ("N°", "Numéro de la recommandation."),
         "text": ("Texte", "Libellé dans le corps du rapport (à défaut, celui du récapitulatif)."),
         "page": ("Page (corps)", "Page physique du PDF ; le lien montre la page surlignée."),
         "theme": ("Thème", "Rubrique du tableau récapitulatif."),
-        "status": ("Statut", "Dernier statut connu (unknown si aucun suivi)."),
-        **_BBOX,
+        "status": ("Dernier statut", "Dernier statut connu (« inconnu » si aucun suivi)."),
     },
     "recommendation_history": {
         "recommendation_id": ("Recommandation", "Identifiant de la recommandation."),
@@ -105,11 +105,12 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "report_date": ("Date du rapport", ""),
         "report_year": ("Année", "Année du rapport."),
         "report_series": ("Série", ""),
+        "group": ("Groupe", "Chapitre ou organisme contrôlé, là où la numérotation recommence."),
         "number": ("N°", "Numéro de la recommandation."),
         "text": ("Texte", "Libellé de la recommandation."),
         "owner": ("Destinataire", "Destinataire(s) tel(s) qu'imprimé(s)."),
         "page": ("Page (corps)", "Page physique du PDF ; le lien montre la page."),
-        "latest_status": ("Dernier statut", "Dernier statut connu (unknown si aucun suivi)."),
+        "latest_status": ("Dernier statut", "Dernier statut connu (« inconnu » si aucun suivi)."),
         "latest_status_term": ("Terme de la source", "Le terme employé par la source du dernier statut."),
         "latest_status_as_of": ("Statut à la date du", ""),
         "latest_assessed_by": ("Évalué par", ""),
@@ -118,10 +119,8 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "links": ("Recommandations liées", "Reprises, similaires ou suivis, avec année et similarité."),
     },
     "owner_scorecard": {
-        "owner_id": ("Destinataire (id)", ""),
-        "owner": ("Destinataire", "Destinataire canonique."),
-        "acronym": ("Sigle", ""),
-        "parent": ("Ministère de rattachement", ""),
+        "owner": ("Destinataire", "Ministère (ses directions regroupées) ou destinataire sans "
+                  "rattachement ; le lien ouvre sa page."),
         "recommendations": ("Recommandations", "Nombre de recommandations adressées."),
         "reports": ("Rapports", "Nombre de rapports qui lui adressent des recommandations."),
         "implemented": ("Mises en œuvre", ""),
@@ -131,6 +130,22 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "refused": ("Refusées", ""),
         "no_longer_relevant": ("Sans objet", ""),
         "unknown": ("Statut inconnu", "Aucun suivi enregistré."),
+        "assessed": ("Évaluées", "Recommandations évaluées : ni sans suivi, ni devenues sans objet."),
+        "rate": ("Taux de mise en œuvre (%)", "Mises en œuvre ou partiellement, parmi les évaluées "
+                 "(convention de la Cour des comptes)."),
+    },
+    "latest_statuses": {
+        "recommendation_id": ("Recommandation", "La recommandation."),
+        "report_id": _REPORT,
+        "status": ("Code du statut", ""),
+        "statut": ("Dernier statut", "Dernier statut connu (« inconnu » si aucun suivi)."),
+        "is_open": ("Ouverte", "1 si non mise en œuvre, en cours ou partiellement mise en œuvre."),
+        "source_term": ("Terme de la source", ""),
+        "as_of": ("Au", "Date de l'observation."),
+        "assessed_by": ("Évalué par", ""),
+        "evidence": ("Éléments", ""),
+        "target": ("Échéance", "Échéance révisée, à défaut initiale, à défaut celle du rapport."),
+        "n_statuses": ("Observations", "Nombre d'observations de statut."),
     },
     "owners": {
         "id": ("Identifiant", "Clé canonique partagée par toutes les graphies."),
@@ -239,19 +254,23 @@ TABLES: dict[str, tuple[str, str, list[str], str | None, str | None]] = {
     "reports": ("Rapports", "Un rapport par ligne, avec sa date et ses corps d'inspection.",
                 ["year", "series", "status"], "-date", "title"),
     "recommendations": ("Recommandations", "Toutes les recommandations, avec leur destinataire tel "
-                        "qu'imprimé et un lien vers leur page.", ["report_id", "theme", "method"],
-                        "position", "label"),
+                        "qu'imprimé et un lien vers leur page ; l'identifiant ouvre leur fiche.",
+                        ["report_id", "theme"], "position", "label"),
     "recommendations_by_owner": ("Recommandations par destinataire", "Une ligne par recommandation "
                                  "et par destinataire canonique, avec l'année et le dernier statut : "
                                  "filtrez par destinataire dans les facettes.",
-                                 ["owner", "year", "report_id", "status", "theme"], "year", None),
+                                 ["ministry", "year", "status", "owner"], "year", None),
     "recommendation_history": ("Historique des recommandations", "Une ligne par recommandation : "
                                "dernier statut, nombre d'observations, recommandations liées "
                                "dans d'autres rapports.",
-                               ["report_year", "latest_status", "report_id", "report_series"],
-                               None, None),
-    "owner_scorecard": ("Bilan par destinataire", "Pour chaque destinataire : combien de "
-                        "recommandations, et leur dernier statut.", ["parent"], None, None),
+                               ["latest_status"], None, None),
+    "owner_scorecard": ("Bilan par destinataire", "Pour chaque ministère (ses directions "
+                        "regroupées) : combien de recommandations, leur dernier statut et le taux de "
+                        "mise en œuvre (mises en œuvre ou partiellement, parmi les évaluées ; les "
+                        "recommandations devenues sans objet et celles sans suivi ne sont pas "
+                        "comptées). Cliquez un nom pour sa page.", [], "-recommendations", None),
+    "latest_statuses": ("Derniers statuts", "Le dernier statut connu de chaque recommandation, "
+                        "tenu à jour à l'ingestion et à l'import des statuts.", ["statut"], None, None),
     "owners": ("Destinataires", "Les destinataires canoniques (ministères, directions…).",
                ["parent"], "label", "label"),
     "recommendation_owners": ("Destinataires des recommandations", "Lien recommandation ↔ "
@@ -266,7 +285,7 @@ TABLES: dict[str, tuple[str, str, list[str], str | None, str | None]] = {
                       ["report_id"], "position", "caption"),
     "glossary": ("Sigles", "Les listes des sigles des rapports.", ["report_id"], "acronym", None),
     "statuses": ("Statuts de mise en œuvre", "Une observation par ligne : qui a évalué quoi, quand.",
-                 ["status", "assessed_by", "report_id"], "as_of", None),
+                 ["status", "assessed_by"], "as_of", None),
     "recommendation_links": ("Recommandations reprises", "Recommandations reprises ou suivies d'un "
                              "rapport à l'autre.", ["kind", "method"], "-similarity", None),
     "quality": ("Anomalies d'extraction", "Ce que l'extraction a relevé et que l'utilisateur doit "
@@ -274,46 +293,52 @@ TABLES: dict[str, tuple[str, str, list[str], str | None, str | None]] = {
     "failures": ("Fichiers en échec", "Les PDF qui n'ont pas pu être lus.", [], None, None),
 }
 
-FTS = {"recommendations": "recommendations_fts", "pages": "pages_fts", "sections": "sections_fts",
-       "footnotes": "footnotes_fts", "report_tables": "report_tables_fts"}
-
-# Small SQL pieces shared by the canned queries.
-LATEST_STATUS = ("COALESCE((SELECT s.status FROM statuses s WHERE s.recommendation_id = r.id "
-                 "ORDER BY s.as_of DESC, s.id DESC LIMIT 1), 'unknown')")
+# Table -> the index its `?_search=` uses: the stemmed one where there is one
+# (models/search.py: "mineur" finds "mineurs"), in raw mode so "cyber*" is a prefix (the
+# plugin makes every query safe for raw mode).
+FTS = {"recommendations": "recommendations_fts_fr", "pages": "pages_fts_fr",
+       "sections": "sections_fts_fr", "footnotes": "footnotes_fts_fr",
+       "report_tables": "report_tables_fts"}
+EXACT_FTS = ("recommendations_fts", "pages_fts", "sections_fts", "footnotes_fts")
+# Tables of bookkeeping no reader opens.
+HIDDEN_TABLES = ("file_stats", "status_labels", "pending_links")
+# Columns a reader may sort by on the recommendations table: its N° is text ("018/14"),
+# so the order there is `position`; the views give N° as a number.
+UNSORTABLE = {"recommendations": {"number"}}
 
 QUERIES: dict[str, dict] = {
     "recommandations_par_destinataire": {
         "title": "Recommandations adressées à un destinataire",
         "description": "Tapez une partie du nom (« justice », « interieur », « DGCS ») : majuscules "
-                       "et accents ne comptent pas.",
-        "sql": f"""SELECT DISTINCT r.report_id AS rapport, rep.year AS annee, r.number AS numero,
-  r.owner AS destinataire, r.text AS texte, r.page AS page, {LATEST_STATUS} AS statut,
-  r.id AS recommandation, r.x0, r.top, r.x1, r.bottom
-FROM recommendations r
-JOIN reports rep ON rep.id = r.report_id
-LEFT JOIN recommendation_owners ro ON ro.recommendation_id = r.id
-LEFT JOIN owners o ON o.id = ro.owner_id
-WHERE suivi_fold(r.owner) LIKE '%' || suivi_fold(:destinataire) || '%'
-   OR suivi_fold(o.label) LIKE '%' || suivi_fold(:destinataire) || '%'
-   OR suivi_fold(o.acronym) = suivi_fold(:destinataire)
-ORDER BY rep.year, r.report_id, r.position""",
+                       "et accents ne comptent pas ; un ministère comprend ses directions.",
+        "sql": """SELECT b.report_id AS rapport, b.year AS annee, b.number AS numero,
+  GROUP_CONCAT(b.owner, ' ; ') AS destinataire, b.text AS texte, b.page AS page, b.status AS statut,
+  b.recommendation_id AS recommandation
+FROM recommendations_by_owner b
+WHERE b.owner_id IN (SELECT id FROM owners
+                     WHERE suivi_fold(label) LIKE '%' || suivi_fold(:destinataire) || '%'
+                        OR suivi_fold(parent) LIKE '%' || suivi_fold(:destinataire) || '%'
+                        OR suivi_fold(acronym) = suivi_fold(:destinataire))
+GROUP BY b.recommendation_id
+ORDER BY b.year, b.report_id, b.position""",
     },
     "recommandations_ouvertes": {
         "title": "Recommandations ouvertes",
-        "description": "Recommandations dont le dernier statut connu est « non mise en œuvre » ou "
-                       "inconnu (aucun suivi enregistré).",
-        "sql": f"""SELECT * FROM (
-  SELECT r.report_id AS rapport, rep.year AS annee, r.number AS numero, r.owner AS destinataire,
-    r.text AS texte, r.page AS page, {LATEST_STATUS} AS statut, r.id AS recommandation,
-    r.x0, r.top, r.x1, r.bottom, r.position
-  FROM recommendations r JOIN reports rep ON rep.id = r.report_id)
-WHERE statut IN ('not_implemented', 'unknown')
-ORDER BY annee, rapport, position""",
+        "description": "Recommandations dont le dernier statut connu est « non mise en œuvre », "
+                       "« en cours » ou « partiellement mise en œuvre ».",
+        "sql": """SELECT r.report_id AS rapport, rep.year AS annee, r.number AS numero,
+  r.owner AS destinataire, r.text AS texte, r.page AS page, ls.statut AS statut,
+  ls.target AS echeance, r.id AS recommandation
+FROM latest_statuses ls JOIN recommendations r ON r.id = ls.recommendation_id
+JOIN reports rep ON rep.id = r.report_id
+WHERE ls.is_open = 1
+ORDER BY rep.year, r.report_id, r.position""",
     },
     "recommandations_reprises": {
         "title": "Recommandations reprises d'un rapport à l'autre",
         "description": "Paires de recommandations liées (reprise, similaire, suivi) avec leurs deux libellés.",
-        "sql": """SELECT l.kind AS lien, l.similarity AS similarite,
+        "sql": """SELECT CASE l.kind WHEN 'repeats' THEN 'réitérée' WHEN 'similar' THEN 'similaire'
+  WHEN 'follows_up' THEN 'suivi' ELSE l.kind END AS lien, l.similarity AS similarite,
   a.report_id AS rapport, ra.year AS annee, a.number AS numero, a.text AS texte,
   b.report_id AS rapport_anterieur, rb.year AS annee_anterieure, b.number AS numero_anterieur,
   b.text AS texte_anterieur, l.method AS methode
@@ -327,9 +352,10 @@ ORDER BY ra.year DESC, a.report_id, a.position""",
         "description": "Les observations de statut dans l'ordre du temps ; laissez le champ vide pour "
                        "tout voir, ou donnez un identifiant de recommandation (rapport:rN).",
         "sql": """SELECT s.as_of AS date, r.report_id AS rapport, r.number AS numero,
-  r.text AS texte, s.status AS statut, s.source_term AS terme_de_la_source,
+  r.text AS texte, COALESCE(lab.label, s.status) AS statut, s.source_term AS terme_de_la_source,
   s.assessed_by AS evalue_par, s.evidence AS preuve, r.id AS recommandation
 FROM statuses s JOIN recommendations r ON r.id = s.recommendation_id
+LEFT JOIN status_labels lab ON lab.code = s.status
 WHERE :recommandation = '' OR s.recommendation_id = :recommandation
 ORDER BY r.report_id, r.position, s.as_of""",
     },
@@ -357,10 +383,10 @@ ORDER BY t.position""",
 
 # Which base tables each canned query reads (a query is published only if they exist).
 QUERY_NEEDS = {
-    "recommandations_par_destinataire": {"recommendations", "reports", "recommendation_owners", "owners"},
-    "recommandations_ouvertes": {"recommendations", "reports", "statuses"},
+    "recommandations_par_destinataire": {"recommendations_by_owner", "owners"},
+    "recommandations_ouvertes": {"recommendations", "reports", "latest_statuses"},
     "recommandations_reprises": {"recommendation_links", "recommendations", "reports"},
-    "chronologie_des_statuts": {"statuses", "recommendations"},
+    "chronologie_des_statuts": {"statuses", "recommendations", "status_labels"},
     "notes_mentionnant": {"footnotes", "footnotes_fts"},
     "tableaux_du_rapport": {"report_tables"},
 }
@@ -379,6 +405,18 @@ def _table_names(db_path: str) -> tuple[set[str], set[str]]:
     return {n for n, t in rows if t == "table"}, {n for n, t in rows if t == "view"}
 
 
+def _columns(db_path: str | None, table: str) -> list[str]:
+    if db_path is None:
+        from models.schema import TABLES as SCHEMA
+
+        return list(SCHEMA[table]["columns"])
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])")]
+    finally:
+        conn.close()
+
+
 def build_metadata(db_path: str | None = None, db_name: str = "reports",
                    corpus: list[str] | None = None) -> dict:
     """Datasette metadata for a suivi database, built from code.
@@ -391,7 +429,8 @@ def build_metadata(db_path: str | None = None, db_name: str = "reports",
         tables, views = _table_names(db_path)
     else:
         tables = set(TABLES) | set(FTS.values())
-        views = {"recommendations_by_owner", "recommendation_history", "owner_scorecard"}
+        views = {"recommendation_history", "owner_scorecard"}
+        tables |= {"latest_statuses", "status_labels", "recommendations_by_owner", *EXACT_FTS}
     present = tables | views
     described: dict[str, dict] = {}
     labels: dict[str, dict[str, str]] = {}
@@ -411,18 +450,22 @@ def build_metadata(db_path: str | None = None, db_name: str = "reports",
             entry["label_column"] = label_column
         if name in FTS and FTS[name] in present:
             entry["fts_table"] = FTS[name]
-            entry["searchmode"] = "escaped"
+            entry["searchmode"] = "raw"
         if name in views:
             entry.pop("label_column", None)
+        if name in UNSORTABLE and name in tables:
+            entry["sortable_columns"] = [c for c in _columns(db_path, name) if c not in UNSORTABLE[name]]
         described[name] = entry
         labels[name] = {c: lab for c, (lab, _) in columns.items()}
         descriptions[name] = {c: desc for c, (_, desc) in columns.items() if desc}
-    for fts in FTS.values():
+    for fts in (*FTS.values(), *EXACT_FTS):
         if fts in present:
             described[fts] = {"hidden": True}
-    if "file_stats" in present:  # ingest's bookkeeping, of no interest to a reader
-        described["file_stats"] = {"hidden": True}
-    queries = {name: q for name, q in QUERIES.items() if QUERY_NEEDS[name] <= present}
+    for name in HIDDEN_TABLES:  # bookkeeping, of no interest to a reader
+        if name in present:
+            described[name] = {"hidden": True}
+    # The SQL stays one click away ("voir le SQL"), not above the results.
+    queries = {name: {**q, "hide_sql": True} for name, q in QUERIES.items() if QUERY_NEEDS[name] <= present}
     plugin = {"labels": labels, "descriptions": descriptions, "status_labels": STATUS_LABELS}
     if corpus:
         plugin["corpus"] = [str(Path(c).resolve()) for c in corpus]
@@ -461,6 +504,14 @@ def default_corpus(db_path: str) -> list[str]:
     return found
 
 
+# Datasette settings of `suivi serve` (and of the page bench): suggested facets cost a
+# query per column on every table page, which a reader never asked for.
+SERVE_SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 1000, "suggest_facets": False,
+                  # a canned query page shows at most this many rows (tables page by 100;
+                  # their CSV streams every row)
+                  "max_returned_rows": 300}
+
+
 def serve_command(db_path: str, host: str = "127.0.0.1", port: int = 8001,
                   corpus: list[str] | None = None) -> tuple[list[str], Path]:
     """The Datasette command line that serves `db_path`, and the metadata it uses.
@@ -475,9 +526,14 @@ def serve_command(db_path: str, host: str = "127.0.0.1", port: int = 8001,
         raise PublishError(f"{db_path}: no such database (run `suivi ingest corpus/` first)")
     meta = write_metadata(db_path, corpus=corpus if corpus is not None else default_corpus(db_path))
     cmd = [sys.executable, "-m", "datasette", "serve", str(db_path), "-m", str(meta),
-           "--host", host, "--port", str(port), "--setting", "sql_time_limit_ms", "5000",
-           "--setting", "facet_time_limit_ms", "1000"]
+           "--host", host, "--port", str(port)]
+    for key, value in SERVE_SETTINGS.items():
+        cmd += ["--setting", key, _setting(value)]
     return cmd, meta
+
+
+def _setting(value) -> str:
+    return ("on" if value else "off") if isinstance(value, bool) else str(value)
 
 
 def check_port(host: str, port: int) -> None:

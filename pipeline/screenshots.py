@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from models.errors import SuiviError
 
@@ -55,26 +55,35 @@ def wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 60) -> No
 
 
 def pages_to_shoot(db_path: str) -> list[tuple[str, str]]:
-    """(file stem, path) of the pages shown in the README, chosen from the database."""
+    """(file stem, path) of the pages shown in the README, chosen from the database: the
+    recommendation with the most status observations and links, the ministry with the
+    most recommendations."""
     db = Path(db_path).stem
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        rec = conn.execute("SELECT id, report_id, number, page, x0, top, x1, bottom FROM recommendations "
-                           "WHERE page IS NOT NULL AND x0 IS NOT NULL ORDER BY report_id, position "
-                           "LIMIT 1").fetchone()
-        owner = conn.execute("SELECT owner_id FROM recommendation_owners GROUP BY owner_id "
-                             "ORDER BY COUNT(*) DESC LIMIT 1").fetchone()
+        rec = conn.execute(
+            "SELECT r.id, r.report_id, r.number, r.page, r.x0, r.top, r.x1, r.bottom FROM recommendations r "
+            "LEFT JOIN latest_statuses ls ON ls.recommendation_id = r.id "
+            "WHERE r.page IS NOT NULL AND r.x0 IS NOT NULL ORDER BY "
+            "(SELECT COUNT(*) FROM recommendation_links l WHERE l.from_id = r.id OR l.to_id = r.id) "
+            "+ COALESCE(ls.n_statuses, 0) DESC, r.report_id, r.position LIMIT 1").fetchone()
+        ministry = conn.execute("SELECT ministry FROM recommendations_by_owner GROUP BY ministry "
+                                "ORDER BY COUNT(DISTINCT recommendation_id) DESC LIMIT 1").fetchone()
     finally:
         conn.close()
     shots = [("screenshot-home", "/"),
-             ("screenshot-recommendations", f"/{db}/recommendations_by_owner?owner_id={quote(owner[0])}"
-              if owner else f"/{db}/recommendations")]
+             ("screenshot-search", f"/-/suivi/recherche?{urlencode({'q': 'mineur', 'db': db})}"),
+             ("screenshot-recommendations", f"/{db}/recommendations_by_owner?{urlencode({'ministry': ministry[0]})}"
+              if ministry else f"/{db}/recommendations")]
+    if ministry:
+        shots.append(("screenshot-addressee", f"/-/suivi/destinataire?{urlencode({'nom': ministry[0], 'db': db})}"))
     if rec:
         rid, report_id, number, page, x0, top, x1, bottom = rec
         shots.append(("screenshot-recommendation", f"/{db}/recommendations/{quote(rid.replace(':', '~3A'))}"))
+        shots.append(("screenshot-report", f"/{db}/reports/{quote(report_id)}"))
         shots.append(("screenshot-page", f"/-/suivi/view/{report_id}/{page}?db={db}&x0={x0:g}&top={top:g}"
                       f"&x1={x1:g}&bottom={bottom:g}&label=Recommandation+n%C2%B0{number}#zone"))
-    shots.append(("screenshot-chart", "/-/suivi/chart"))
+    shots.append(("screenshot-chart", f"/-/suivi/chart?db={db}"))
     return shots
 
 

@@ -27,8 +27,10 @@ import sqlite_utils
 from extractors.patterns.statuses import REC_REF, REPORT_NUMBER, STATUSES, YEAR, classify_status, fold
 from extractors.status_tables import StatusObservation, find_status_observations
 from models.errors import BadStatusFile
+from models.latest import refresh_latest_statuses
 from models.records import Table
 from pipeline.csv_io import CsvReadError, read_csv_text, read_rows, write_csv
+from pipeline.tracker import is_tracker, tracker_lines, tracker_rows
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,8 @@ def read_status_csv(path: str | Path, db: sqlite_utils.Database) -> list[dict]:
         raise _bad(path, [BadRow(1, "empty file: expected a header row "
                                     f"({', '.join(CSV_COLUMNS)})")])
     header = [h.strip().lower() for h in header]
+    if is_tracker(header):  # `suivi export --tracker`, edited: only changed lines count
+        return tracker_rows(path, tracker_lines(lines, header), db)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise _bad(path, [BadRow(1, f"missing column(s) {', '.join(missing)} in the header; "
@@ -190,13 +194,17 @@ def write_statuses(db: sqlite_utils.Database, rows: Sequence[dict],
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
+        touched = [r["recommendation_id"] for r in rows]
         if replacing_report is not None:
+            touched += [i for (i,) in conn.execute("SELECT recommendation_id FROM statuses "
+                                                   "WHERE assessed_by_report_id = ?", (replacing_report,))]
             conn.execute("DELETE FROM statuses WHERE assessed_by_report_id = ?", (replacing_report,))
         if rows:
             cols = list(rows[0].keys())
             sql = (f"INSERT OR REPLACE INTO statuses ({', '.join(cols)}) "
                    f"VALUES ({', '.join('?' for _ in cols)})")
             conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
+        refresh_latest_statuses(conn, touched)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from models.latest import STATUS_LABELS
 from models.link_kinds import FROM_LABELS, LINK_KINDS, TO_LABELS
 from models.records import EarlierRecommendation
 from models.schema import open_db
@@ -96,8 +97,8 @@ def test_earlier_report_first_statuses_land_on_its_recommendations(db, nlp):
     assert matched == {"1": f"{EARLIER}:r1", "2": f"{EARLIER}:r2", "3": f"{EARLIER}:r3", "5": f"{EARLIER}:r5"}
     assert db.execute("SELECT COUNT(*) FROM reports WHERE status = 'stub'").fetchone()[0] == 0
     hist = {r["recommendation_id"]: r for r in db.query("SELECT * FROM recommendation_history")}
-    assert hist[f"{EARLIER}:r3"]["latest_status"] == "not_implemented"
-    assert hist[f"{EARLIER}:r4"]["latest_status"] == "unknown"
+    assert hist[f"{EARLIER}:r3"]["latest_status"] == "non mise en œuvre"
+    assert hist[f"{EARLIER}:r4"]["latest_status"] == "inconnu"
 
 
 def test_follow_up_first_keeps_statuses_on_a_stub_then_moves_them(db, nlp):
@@ -159,12 +160,12 @@ def test_reprints_of_another_report_do_not_land_on_a_stored_one(db, nlp):
 def test_identical_copies_are_flagged_and_never_linked(db, nlp, caplog):
     base = earlier_ext()
     ingest(db, base, nlp)
-    with caplog.at_level(logging.WARNING, logger="pipeline.link"):
-        for name in ("copie-1.pdf", "copie-2.pdf"):
+    with caplog.at_level(logging.INFO, logger="pipeline.link"):
+        for name in ("copie-1.pdf", "copie-2.pdf", "copie-3.pdf", "copie-4.pdf", "copie-5.pdf"):
             ingest(db, replace(base, report=replace(base.report, file_name=name)), nlp)
     assert links(db) == set()
     flagged = {r["report_id"]: r for r in db.query("SELECT * FROM quality WHERE kind = 'identical_copy'")}
-    assert set(flagged) == {"copie-1", "copie-2"}
+    assert set(flagged) == {f"copie-{k}" for k in range(1, 6)}  # six copies, no link among them
     assert "igas-2015-violences.pdf" in flagged["copie-1"]["message"]
     assert any("copie-2.pdf: same file as" in m for m in caplog.messages)
     # a reworded later report still links to one copy's recommendations as to the other's
@@ -174,10 +175,16 @@ def test_identical_copies_are_flagged_and_never_linked(db, nlp, caplog):
 
 def test_kind_labels_in_french_for_the_pages():
     assert set(FROM_LABELS) == set(TO_LABELS) == set(LINK_KINDS)
-    assert FROM_LABELS["repeats"] == "reprend" and TO_LABELS["follows_up"] == "suivie par"
+    assert FROM_LABELS["repeats"] == "réitère" and TO_LABELS["follows_up"] == "suivie par"
+    from models.views import VIEWS  # the views spell the same words
+    for word in (*FROM_LABELS.values(), *TO_LABELS.values()):
+        assert f"'{word}'" in VIEWS["recommendation_history"]
 
 
 # Two reports, the later one rewording the earlier with synonyms and reordered clauses.
+# Kinds as read: 1 and 2 are narrower rewordings (similar: the two pairs of issue 14);
+# 3, 4, 6 and 7 restate with synonyms or reordered clauses (repeats); 5 asks something
+# else of the same addressee (no link).
 FIRST = (
     (1, "Assurer, au-delà de la diffusion d’outils, une formation des personnels des établissements de "
         "l’enseignement secondaire au repérage du risque de prostitution des élèves et en évaluer la mise en œuvre",
@@ -188,6 +195,12 @@ FIRST = (
     (4, "Réunir le comité de suivi interministériel en vue d’assurer une mise en œuvre complète de la loi et "
         "d’en adapter les dispositifs, sur la base d'une réunion annuelle a minima", (SDFE,)),
     (5, "Doter chaque juridiction d'un bureau d'aide aux victimes ouvert tous les jours ouvrables.", (JUSTICE,)),
+    (6, "Réviser les modalités de fonctionnement de la commission départementale de lutte contre la "
+        "prostitution, en prévoyant une formation restreinte pour l’examen des parcours de sortie de la "
+        "prostitution", (SDFE,)),
+    (7, "Mentionner les items « prostitution » ou « risque de prostitution ou d’exploitation sexuelle » dans "
+        "les fiches renseignées par les cellules de recueil des informations préoccupantes des conseils "
+        "départementaux et sur le site du 119", ("Secrétariat d'État chargé de la protection de l'enfance",)),
 )
 LATER = (
     (1, "Former chaque année les personnels des collèges et lycées au repérage des élèves exposés au risque "
@@ -198,24 +211,28 @@ LATER = (
     (4, "Réunir au moins une fois par an le comité interministériel de suivi afin de garantir l’application "
         "complète de la loi et d’adapter ses dispositifs.", (SDFE,)),
     (5, "Doter chaque juridiction d'un greffe unique pour l'accueil des justiciables.", (JUSTICE,)),
+    (6, "Prévoir une formation restreinte pour examiner les parcours de sortie de la prostitution, en révisant "
+        "le fonctionnement de la commission départementale de lutte contre la prostitution.", (SDFE,)),
+    (7, "Dans les fiches des cellules départementales de recueil des informations préoccupantes et sur le site "
+        "du 119, faire figurer les rubriques « prostitution » et « risque de prostitution ou d’exploitation "
+        "sexuelle ».", ("Secrétariat d'État chargé de la protection de l'enfance",)),
 )
+AS_READ = {1: "similar", 2: "similar", 3: "repeats", 4: "repeats", 6: "repeats", 7: "repeats"}
 
 
-def test_reworded_report_links_with_the_right_kinds(db, nlp):
+def test_reworded_report_links_every_pair_and_kinds(db, nlp):
     ingest(db, extraction("igas-2016-sante.pdf", "2016-01", FIRST), nlp)
     ingest(db, extraction("igas-2020-sante.pdf", "2020-01", LATER), nlp)
     a, b = "igas-2016-sante", "igas-2020-sante"
-    found = links(db)
-    # 1 and 2 are narrower rewordings (similar), 3 reorders its clauses (repeats); 5 asks
-    # something else of the same addressee (no link).
-    assert {(f"{b}:r1", f"{a}:r1", "similar"), (f"{b}:r2", f"{a}:r2", "similar"),
-            (f"{b}:r3", f"{a}:r3", "repeats")} < found
-    # 4 restates its earlier text with synonyms: read as `repeats`, but it scores 0.78,
-    # under the repeats threshold (0.90): it is linked, as `similar` (see the limits in
-    # docs/design/links_statuses.md: the kind is right for 79 % of the labelled pairs).
-    rest = found - {(f"{b}:r1", f"{a}:r1", "similar"), (f"{b}:r2", f"{a}:r2", "similar"),
-                    (f"{b}:r3", f"{a}:r3", "repeats")}
-    assert {(f, t) for f, t, _ in rest} == {(f"{b}:r4", f"{a}:r4")}
+    found = {int(f.split(":r")[1]): (t, kind) for f, t, kind in links(db)}
+    # every reworded pair is found, to the right partner, and 5 is not linked
+    assert {n: t for n, (t, _) in found.items()} == {n: f"{a}:r{n}" for n in AS_READ}
+    kinds = {n: kind for n, (_, kind) in found.items()}
+    # Measured: the kind is as read for 5 of the 6 pairs. The restatement 4 (« réunir au
+    # moins une fois par an… ») scores 0.75 with one direction better covered than the
+    # other, and is shown as `similar` (docs/design/links_statuses.md, limits).
+    assert {n: k for n, k in kinds.items() if n != 4} == {n: k for n, k in AS_READ.items() if n != 4}
+    assert kinds[4] in ("repeats", "similar")
 
 
 # --- end to end: two generated PDFs, a report and its follow-up with an X-mark table -------
@@ -269,6 +286,6 @@ def test_ingest_followup_pdf_pair_in_either_order(pdf_pair, tmp_path, order):
         assert database.execute("SELECT COUNT(*) FROM reports WHERE status = 'stub'").fetchone()[0] == 0
         hist = {r["recommendation_id"]: r["latest_status"] for r in database.query(
             "SELECT * FROM recommendation_history WHERE report_id = 'ccomptes-2010-la-poste'")}
-        assert hist == {f"ccomptes-2010-la-poste:r{n}": codes[k] for n, _, _, k in REPRINTED}
+        assert hist == {f"ccomptes-2010-la-poste:r{n}": STATUS_LABELS[codes[k]] for n, _, _, k in REPRINTED}
     finally:
         database.conn.close()

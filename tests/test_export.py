@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
+from models.latest import STATUS_LABELS
 from pipeline.cli import main
 from pipeline.export import TRACKER_FILE, export_tables, export_tracker
 from tests.test_publish import latest_status, published  # noqa: F401  (session fixture)
@@ -29,11 +30,11 @@ def test_tracker_has_one_row_per_recommendation_with_latest_status(published, tm
             for r in rows} == expected
     assert len(rows) == len(expected)
     for r in rows:
-        assert r["dernier_statut"] == latest_status(published, r["identifiant"])
+        assert r["dernier_statut"] == STATUS_LABELS[latest_status(published, r["identifiant"])]
         assert r["annee"] == published.years[r["rapport"]]
-    assert list(rows[0]) == ["rapport", "titre_du_rapport", "annee", "numero", "destinataire", "texte",
+    assert list(rows[0]) == ["rapport", "titre_du_rapport", "annee", "groupe", "numero", "destinataire", "texte",
                              "page", "page_recapitulatif", "dernier_statut", "statut_au",
-                             "statut_evalue_par", "identifiant"]
+                             "statut_evalue_par", "echeance", "identifiant"]
 
 
 def test_export_tables_writes_every_table_and_the_tracker(published, tmp_path):

@@ -116,17 +116,17 @@ def test_labelled_pairs_cover_every_kind_and_source(labelled):
 def test_thresholds_are_the_calibrated_ones(labelled, nlp):
     found = L.calibrate(labelled, nlp)
     assert found == {"similar": L.SIMILAR_THRESHOLD, "repeats": L.REPEATS_THRESHOLD,
-                     "min_shared": L.MIN_SHARED}
+                     "min_shared": L.MIN_SHARED, "symmetric": (L.SYMMETRIC_MIN, L.SYMMETRY_GAP)}
 
 
 def test_precision_and_recall_on_labelled_pairs(labelled, nlp):
     print("\n" + "\n".join(report_lines(labelled, nlp)))
     m = L.evaluate(labelled, nlp)
-    # Measured when the thresholds were calibrated: precision 0.954, recall 0.899
-    # (tp 125, fp 6, fn 14), kind right for 0.793 of the 232 pairs.
+    # Measured when the thresholds were calibrated: precision 0.955, recall 0.914
+    # (tp 127, fp 6, fn 12), kind right for 0.853 of the 232 pairs.
     assert m.precision >= 0.95
-    assert m.recall >= 0.89
-    assert m.kind_accuracy >= 0.79
+    assert m.recall >= 0.90
+    assert m.kind_accuracy >= 0.85
 
 
 def test_word_vectors_make_synonyms_count(nlp):
@@ -177,12 +177,12 @@ def test_recommendation_history_shows_links_both_ways(db, nlp):
     hist = {r["recommendation_id"]: r for r in db.query("SELECT * FROM recommendation_history")}
     assert len(hist) == 14
     later, earlier = hist[f"{B}:r2"], hist[f"{A}:r3"]
-    assert later["n_links"] == 1 and later["links"].startswith(f"repeats {A}:r3 (2012, ")
-    assert earlier["links"].startswith(f"repeated by {B}:r2 (2019, ")
+    assert later["n_links"] == 1 and later["links"] == f"réitère {A} n°3 (2012)"
+    assert earlier["links"] == f"réitérée par {B} n°2 (2019)"
     assert later["report_title"] == "Rapport 2019" and later["report_year"] == 2019
-    assert hist[f"{B}:r7"]["links"].startswith(f"similar to {A}:r7")
+    assert hist[f"{B}:r7"]["links"] == f"similaire à {A} n°7 (2012)"
     assert hist[f"{B}:r6"]["n_links"] == 0 and hist[f"{B}:r6"]["links"] is None
-    assert hist[f"{B}:r6"]["latest_status"] == "unknown"
+    assert hist[f"{B}:r6"]["latest_status"] == "inconnu"
 
 
 def test_never_links_within_a_report_or_to_itself(db, nlp):
@@ -233,12 +233,15 @@ def test_owner_scorecard_counts_latest_statuses(db):
         rows.append({"id": f"{rec_id}:{as_of}", "recommendation_id": rec_id, "report_id": A,
                      "number": str(number), "status": status, "as_of": as_of})
     write_statuses(db, rows)
-    card = {r["owner_id"]: r for r in db.query("SELECT * FROM owner_scorecard")}
-    justice = card[owner_key(JUSTICE)]
+    # Directorates roll up into their ministry; these owners have none, so each is its own.
+    card = {r["owner"]: r for r in db.query("SELECT * FROM owner_scorecard")}
+    justice = card[JUSTICE]
     assert justice["recommendations"] == 3 and justice["reports"] == 1
     assert (justice["implemented"], justice["not_implemented"], justice["in_progress"],
             justice["unknown"]) == (1, 1, 0, 1)
-    assert card[owner_key(SANTE)]["unknown"] == 1
+    assert card[SANTE]["unknown"] == 1
+    # Cour des comptes' rate: implemented + partially among assessed (2 assessed here).
+    assert justice["assessed"] == 2 and justice["rate"] == 50.0
 
 
 @pytest.mark.slow
@@ -262,5 +265,5 @@ def test_ingest_two_fixture_pdfs_links_them(tmp_path):
     db = open_db(str(tmp_path / "r.db"))
     assert links(db) == EXPECTED
     hist = {r["recommendation_id"]: r for r in db.query("SELECT * FROM recommendation_history")}
-    assert hist[f"{B}:r4"]["links"].startswith(f"repeats {A}:r5")
+    assert hist[f"{B}:r4"]["links"].startswith(f"réitère {A} n°5")
     db.conn.close()

@@ -105,3 +105,31 @@ def test_owner_named_in_sentence_with_spacy():
 
 def test_acronym_cut_at_its_hyphen_is_joined_back():
     assert split_owners("Ministère de la justice (SG-\nSADJAV, DACG)") == ["Ministère de la justice (SG-SADJAV, DACG)"]
+
+
+def test_minister_ministry_and_directorates_roll_up_to_one_ministry():
+    from extractors.recommendations.owners import learned_parents
+    minister = canonical_owner("Ministre de l'Intérieur")
+    ministry = canonical_owner("Ministère de l’intérieur (DGGN, DGPN)")
+    alone = canonical_owner("DGPN")
+    assert minister.key == "ministere-de-l-interieur" and minister.label == "Ministère de l'intérieur"
+    assert minister.ministry == ministry.ministry == alone.ministry == "Ministère de l'intérieur"
+    assert ministry.key == "ministere-de-l-interieur/dggn+dgpn" and alone.key == "dgpn"
+    # a directorate the short list does not know takes its ministry from the same report
+    parents = learned_parents(["Ministère de la santé (DGOS)"])
+    assert canonical_owner("DGOS", (), parents).ministry == "Ministère de la santé"
+    assert canonical_owner("DGOS").ministry is None
+    assert canonical_owner("Ministre chargé de la Santé").ministry == "Ministère chargé de la santé"
+
+
+def test_secretariat_d_etat_spellings_are_one_body():
+    a = canonical_owner("Secrétariat d'etat chargé du numérique")
+    b = canonical_owner("Secrétariat d’État chargé du numérique")
+    assert a.key == b.key and a.label == b.label == "Secrétariat d'État chargé du numérique"
+
+
+def test_audited_body_in_parentheses_is_context_not_directorates():
+    c = canonical_owner("Directeur général (Dakar Dem Dikk)")
+    assert (c.key, c.label, c.acronym) == ("directeur-general-dakar-dem-dikk", "Directeur général (Dakar Dem Dikk)", None)
+    assert canonical_owner("Directeur général (Dakar Dem Dikk)").key != canonical_owner("Directeur général (ANAMO)").key
+    assert canonical_owner("Directeur général de 3D").label == "Directeur général de 3D"

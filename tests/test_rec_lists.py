@@ -38,7 +38,7 @@ def _key(r):
 
 
 @pytest.mark.parametrize("name", ["lead-in-list", "restart-per-chapter", "summary-list-end", "followup-x-table",
-                                  "closing-list-themes"])
+                                  "closing-list-themes", "followup-prose"])
 def test_list_convention_matches_truth(built, name):
     res, ext = built(name)
     assert [_key(r) for r in ext.recommendations if r.number is not None] == [_key(t) for t in res.recommendations]
@@ -112,6 +112,23 @@ def test_closing_list_under_themes_with_owner_parentheses(built):
          "établir et rendre publiqu")]
 
 
+def test_followup_prose_under_status_headings(built):
+    res, ext = built("followup-prose")
+    assert ext.recommendations == ()  # reprinted, not this report's own
+    got = [(e.group, e.number, e.status, e.text[:40]) for e in ext.earlier_recommendations]
+    adie, cdc = "1.1 L’Agence de l’Informatique de l’État (ADIE)", "1.2 La Caisse des Dépôts et Consignations (CDC)"
+    assert got == [(adie, "3", "implemented", "la Cour demande au Directeur général de "),
+                   (adie, "4", "implemented", "la Cour invite le Directeur général et l"),
+                   (adie, "1", "in_progress", "la Cour demande au Directeur général de "),
+                   (adie, "7", "not_implemented", "la Cour demande au Directeur général de "),
+                   (cdc, "1", "implemented", "la Cour demande au Directeur général de "),
+                   (cdc, "2", "in_progress", "la Cour demande au Directeur général de ")]
+    assert ext.earlier_recommendations[3].status_term == \
+        "Les recommandations non mises en œuvre ou restées sans réponse"
+    assert [(e.to_contract(), e.group) for e in ext.earlier_recommendations] == \
+        [(e.to_contract(), e.group) for e in res.earlier_recommendations]
+
+
 @pytest.mark.parametrize("printed, owners", [
     ("État, collectivités territoriales", ("État", "collectivités territoriales")),
     ("actionnaires (État et Caisse des dépôts et consignations) et à La Poste",
@@ -174,3 +191,44 @@ def test_real_la_poste_summary_and_followup_table(real):
         ("partially_implemented", "not_implemented", "implemented")
     assert earlier[12].text.startswith("Disposer d’organisations plus performantes")
     assert earlier[0].cites.startswith("La Poste : un service public face à un défi sans précédent")
+
+
+@pytest.mark.slow
+def test_real_2017_annual_report_groups_and_follow_up(real):
+    ext = real("sn-ccomptes-2017-rapport-public-general-annuel")
+    recs = [r for r in ext.recommendations if r.number is not None]
+    assert len(recs) == 77  # 8 chapters, numbering restarting in each
+    groups = list(dict.fromkeys(r.group for r in recs))
+    assert len(groups) == 8
+    assert groups[0] == "PREMIERE PARTIE – CHAPITRE I : CONTROLE DE L’EXECUTION DES LOIS DE FINANCES POUR 2016"
+    ofor = [r for r in recs if "(OFOR)" in r.group]
+    assert [r.number for r in ofor] == list(range(1, 21))
+    assert (ofor[12].page, ofor[12].owner) == (176, "Ministre de l’Hydraulique et de l’Assainissement")
+    assert recs[0].text.startswith("La Cour demande au MEFP de présenter, à l’avenir, la loi de")
+    # the condensé tables number afresh and reorder (LFI body n° 3 is row 6, p. 237): met by wording
+    assert [r.summary_page for r in recs[:4]] == [236, 236, 237, 237]
+    assert sum(1 for r in recs if r.summary_page) >= 76
+    assert all(r.page < 253 for r in recs)  # the replies' "RECOMMANDATION 17 :" rows are not statements
+    earlier = ext.earlier_recommendations
+    assert len(earlier) == 116
+    first = earlier[0]
+    assert (first.number, first.page, first.status, first.group) == \
+        ("3", 209, "implemented", "I. L’Agence de l’Informatique de l’Etat (ADIE)")
+    assert first.status_term == "Les recommandations effectivement mises en œuvre"
+    assert sum(1 for e in earlier if e.status == "no_longer_relevant") == 2  # CDC, « sans objet »
+
+
+def test_a_data_table_with_status_words_is_no_follow_up_table():
+    from extractors.recommendations.followup import earlier_from_table
+    from models.records import Table
+    works = Table(None, "Marchés de travaux", 38, (
+        ("Numéro du marché", "Objet du marché", "Montant TTC", "Année d’achèvement"),
+        ("T-258/11", "Travaux de construction du siège", "7 045 156 359", "En cours"),
+        ("T/1904/15", "Travaux de construction du lycée", "4 785 965 891", "en cours")))
+    assert earlier_from_table(works) == []
+    follow = Table(None, "Suivi", 12, (
+        ("N°", "Libellé Recommandation", "Degré de la mise en œuvre"),
+        ("1", "Conclure un pacte d’actionnaires.", "Totalement"),
+        ("1 3", "Disposer d’organisations plus performantes.", "Partiel- lement")))
+    got = [(e.number, e.status, e.status_term) for e in earlier_from_table(follow)]
+    assert got == [("1", "implemented", "Totalement"), ("13", "partially_implemented", "Partiel- lement")]

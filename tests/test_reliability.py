@@ -315,3 +315,77 @@ def wait_gone(pids: set[int], timeout: float = 10.0) -> set[int]:
             return set()
         time.sleep(0.1)
     return {p for p in pids if alive(p)}
+
+
+@pytest.mark.slow
+def test_a_collapsed_structure_is_a_quality_line(tmp_path):
+    from extractors.structure_checks import structure_problems
+    from pipeline.extract import extract_file
+
+    doc, ext = extract_file(str(BAD / "flip-120-1-gao-08-587t-testimony-ga.pdf"), ExtractSettings())
+    assert [(p.kind, p.message) for p in structure_problems(doc, ext)] == [
+        ("structure_collapsed", "1 section(s) found where the PDF outline lists 13: the text may be "
+                                "damaged or read out of order")]
+    doc, ext = extract_file(str(REAL / "gao-08-587t-testimony-gao-act-2008.pdf"), ExtractSettings())
+    assert structure_problems(doc, ext) == []
+
+
+# ---------------------------------------------------------------- item 12: what else extraction depends on
+PAGE_TEXT_SCRIPT = """
+import hashlib, json, sys
+from pipeline.extract import ExtractSettings, extract_file
+from extractors.layout import page_texts
+doc, ext = extract_file(sys.argv[1], ExtractSettings())
+pages = "\\n".join(f"{n}|{label}|{text}" for n, label, text in page_texts(doc))
+print(hashlib.sha256(pages.encode()).hexdigest(), pages.count("\\u00b7"),
+      hashlib.sha256(json.dumps(ext.to_contract(), sort_keys=True).encode()).hexdigest())
+"""
+
+
+@pytest.mark.slow
+def test_extraction_does_not_depend_on_hash_seed_or_locale():
+    """Same file, same text: string hashing order (PYTHONHASHSEED) and the locale do not
+    change the page texts or contract 1."""
+    tsb = str(REAL / "tsb-ca-a11f0012-aviation-2012.pdf")
+    outputs = set()
+    for env in ({"PYTHONHASHSEED": "0", "LC_ALL": "C"}, {"PYTHONHASHSEED": "4242", "LC_ALL": "C.UTF-8"},
+                {"PYTHONHASHSEED": "7", "LANG": "fr_FR.UTF-8", "TZ": "Pacific/Kiritimati"}):
+        proc = subprocess.run([sys.executable, "-c", PAGE_TEXT_SCRIPT, tsb], capture_output=True, text=True,
+                              env={**os.environ, **env}, cwd=Path(__file__).resolve().parents[1], timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        outputs.add(proc.stdout.strip())
+    assert len(outputs) == 1
+
+
+def test_the_symbol_bullets_need_a_system_font():
+    """TSB's 17 bullets are set in SymbolMT, not embedded: pdfium reads them as "·" only
+    when it finds some system font to substitute (any will do); with none they vanish.
+    Ingest says so (NO_FONTS_WARNING); this test fails on a machine without fonts."""
+    from extractors.layout import page_texts, read_document
+    from pipeline.ingest import system_fonts_present
+
+    assert system_fonts_present(), "no system font: install fonts-dejavu-core (see NO_FONTS_WARNING)"
+    doc = read_document(str(REAL / "tsb-ca-a11f0012-aviation-2012.pdf"))
+    assert sum(text.count("\u00b7") for _, _, text in page_texts(doc)) == 17
+
+
+def test_ingest_warns_when_no_system_font_is_found(tmp_path, monkeypatch):
+    text_pdf(tmp_path / "a.pdf")
+    assert not ingest_mod.system_fonts_present([str(tmp_path / "no-fonts-here")])
+    monkeypatch.setattr(ingest_mod, "system_fonts_present", lambda: False)
+    result = run([tmp_path / "a.pdf"], tmp_path / "r.db")
+    assert result.warnings == [ingest_mod.NO_FONTS_WARNING] and result.ingested
+
+
+def test_a_copied_folder_is_the_same_reports_and_a_changed_namesake_is_another(tmp_path):
+    (tmp_path / "a").mkdir()
+    text_pdf(tmp_path / "a" / "x.pdf", text="Alpha")
+    db = tmp_path / "r.db"
+    run([tmp_path / "a"], db)
+    shutil.copytree(tmp_path / "a", tmp_path / "copie")
+    again = run([tmp_path / "copie"], db)
+    assert len(again.skipped) == 1 and not again.ingested and not again.warnings
+    (tmp_path / "b").mkdir()
+    text_pdf(tmp_path / "b" / "x.pdf", text="Beta")  # same name, other content, a/x.pdf still there
+    other = run([tmp_path / "b"], db)
+    assert len(other.ingested) == 1 and set(reports(db)) == {"x", "b-x"}

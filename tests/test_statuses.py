@@ -171,7 +171,7 @@ def test_follow_up_status_table_gives_statuses(db):
                                                    "Totalement mise en œuvre", "Plan publié en 2016")
     hist = db.execute("SELECT latest_status, latest_status_as_of FROM recommendation_history "
                       "WHERE recommendation_id = ?", (f"{A}:r3",)).fetchone()
-    assert hist == ("not_implemented", "2016-02")
+    assert hist == ("non mise en œuvre", "2016-02")  # the view shows the French label
     # Re-ingesting the follow-up replaces its statuses (models.store deletes them).
     add_report(db, extraction("ccomptes-2016-suivi.pdf", "2016-02", RECS_2019[5:6], "Suivi 2016"))
     assert db["statuses"].count == 0

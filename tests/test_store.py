@@ -80,3 +80,49 @@ def test_full_text_search_ignores_accents(db):
     hits = db.execute("SELECT rowid FROM pages_fts WHERE pages_fts MATCH 'proxenetisme echeance'").fetchall()
     assert len(hits) == 1
     assert db.execute("SELECT count(*) FROM footnotes_fts WHERE footnotes_fts MATCH 'echeance'").fetchone()[0] == 1
+
+
+def _grouped_extraction() -> Extraction:
+    """An annual report: numbering restarts per chapter, plus two unnumbered recommendations."""
+    lfi, ofor = "CHAPITRE I : CONTROLE DE L’EXECUTION DES LOIS DE FINANCES", "CHAPITRE VII : OFOR"
+    recs = (Recommendation(1, "La Cour demande au MEFP de présenter", None, "MEFP", ("MEFP",), 73, None, group=lfi),
+            Recommendation(2, "La Cour demande au Ministre de prendre", None, None, (), 73, None, group=lfi),
+            Recommendation(1, "La Cour demande au DG de l’OFOR de veiller", None, "DG de l’OFOR", ("DG de l’OFOR",),
+                           174, None, group=ofor),
+            Recommendation(None, "l’adoption d’une législation sur les lanceurs d’alerte", None, None, (), 92, None,
+                           ordinal=1),
+            Recommendation(None, "d’allonger la prescription", None, "Gouvernement", ("Gouvernement",), 93, None,
+                           ordinal=2))
+    refs = (OwnerRef(1, "MEFP", "mefp", "MEFP", "MEFP", None, 0, recommendation_position=0),
+            OwnerRef(1, "DG de l’OFOR", "dg-de-l-ofor", "DG de l’OFOR", None, None, 0, recommendation_position=2),
+            OwnerRef(None, "Gouvernement", "gouvernement", "Gouvernement", None, None, 0, recommendation_position=4))
+    return Extraction(report=ReportMeta("CC 2017.pdf", "s", 284, "Rapport public", (), (), "2019-03"),
+                      recommendations=recs, owner_refs=refs)
+
+
+def test_ids_never_collide_when_numbering_restarts_or_is_missing(db):
+    write_report(db, report_rows(_grouped_extraction(), [], "pdfium"))
+    rows = {r["id"]: r for r in db["recommendations"].rows}
+    assert list(rows) == ["cc-2017:chapitre-i-controle-de-l-execution-des-l:r1", "cc-2017:chapitre-i-controle-de-l-execution-des-l:r2",
+                          "cc-2017:chapitre-vii-ofor:r1", "cc-2017:u1", "cc-2017:u2"]
+    assert rows["cc-2017:chapitre-vii-ofor:r1"]["group"] == "CHAPITRE VII : OFOR"
+    assert rows["cc-2017:u2"]["number"] is None and rows["cc-2017:u2"]["ordinal"] == 2
+    links = {(r["recommendation_id"], r["owner_id"]) for r in db["recommendation_owners"].rows}
+    assert links == {("cc-2017:chapitre-i-controle-de-l-execution-des-l:r1", "mefp"),
+                     ("cc-2017:chapitre-vii-ofor:r1", "dg-de-l-ofor"), ("cc-2017:u2", "gouvernement")}
+    write_report(db, report_rows(_grouped_extraction(), [], "pdfium"))  # the same ids again: re-ingest
+    assert db["recommendations"].count == 5
+
+
+def test_an_older_database_gains_the_group_column(tmp_path):
+    import sqlite3
+    path = str(tmp_path / "old.db")
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE reports (id TEXT PRIMARY KEY)")
+    conn.execute("CREATE TABLE recommendations (id TEXT PRIMARY KEY, report_id TEXT, number TEXT)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    database = open_db(path)
+    assert {"group", "ordinal"} <= set(database["recommendations"].columns_dict)
+    database.conn.close()

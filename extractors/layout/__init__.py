@@ -9,16 +9,17 @@ from __future__ import annotations
 import hashlib
 import os
 
-from extractors.layout.backend import (BACKENDS, Backend, Glyph, RawPage, TextIssue, check_pdf_file,
+from extractors.layout.backend import (BACKENDS, Backend, Glyph, RawPage, check_pdf_file,
                                        clean_font_name, iter_pages, open_backend)
 from extractors.layout.lines import build_page, cell_borders, make_line
-from extractors.layout.running import HEADER_ZONE, label_of, mark_running_lines, page_texts
-from models.document import Document
+from extractors.layout.reliability import page_issue
+from extractors.layout.running import HEADER_ZONE, label_of, mark_running_lines, page_text, page_texts
+from models.document import Document, TextIssue
 from models.errors import NoTextLayer
 
 __all__ = ["BACKENDS", "Backend", "Glyph", "HEADER_ZONE", "RawPage", "TextIssue", "build_page", "cell_borders",
            "check_pdf_file", "clean_font_name", "iter_pages", "label_of", "make_line", "mark_running_lines",
-           "open_backend", "page_texts", "read_document", "sha256_file"]
+           "open_backend", "page_text", "page_texts", "read_document", "sha256_file"]
 
 
 def sha256_file(path: str) -> str:
@@ -35,7 +36,13 @@ def read_document(path: str, backend: str = "pdfium", sha256: str | None = None)
     try:
         count = reader.page_count
         outline, pdf_title = reader.outline(), reader.title()
-        pages = [build_page(raw) for raw in iter_pages(reader)]
+        pages, issues = [], []
+        for raw in iter_pages(reader):
+            page = build_page(raw)
+            pages.append(page)
+            issues.extend(raw.issues)
+            if (issue := page_issue(page)) is not None:
+                issues.append(issue)
     finally:
         reader.close()
     if not any(p.has_text for p in pages):
@@ -49,4 +56,5 @@ def read_document(path: str, backend: str = "pdfium", sha256: str | None = None)
         outline=outline,
         pdf_title=pdf_title,
         backend=backend,
+        text_issues=tuple(issues),
     )

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, NamedTuple, Protocol
 
-from models.document import OutlineEntry, Rule
+from models.document import OutlineEntry, Rule, TextIssue
 from models.errors import UnreadablePDF
 
 BACKENDS = ("pdfium", "pdfplumber")
@@ -31,21 +31,6 @@ class Glyph(NamedTuple):
     font: str
     bold: bool
     italic: bool
-
-
-@dataclass(frozen=True)
-class TextIssue:
-    """What a backend had to repair or could not read on a page (quality data).
-
-    `kind` is "unreliable_text" (the page's words are not words: a font with no usable
-    character map), "font_remapped" (codes read through the font's glyph names) or
-    "invalid_unicode" (lone surrogates replaced by U+FFFD); `count` says how many
-    characters.
-    """
-
-    kind: str
-    detail: str
-    count: int = 0
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ import struct
 from typing import Iterator
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
-from models.document import OutlineEntry, Rule
+from extractors.layout.glyph_fixes import LIGATURES, expand_ligatures, split_shared_boxes, valid_unicode
+from extractors.layout.pdfium_fonts import FontMemo, repair_codes
+from models.document import OutlineEntry, Rule, TextIssue
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
 
 _FONT_ITALIC_FLAG = 1 << 6
@@ -31,15 +33,16 @@ class PdfiumBackend:
         except pdfium.PdfiumError as exc:
             raise _pdfium_open_error(path, exc) from None
         self.page_count = len(self.pdf)
+        self.fonts = FontMemo()
         if self.page_count == 0:
             self.pdf.close()
             raise EmptyPDF(f"{path}: the PDF has no pages")
 
     def page(self, number: int) -> RawPage:
-        return _pdfium_page(self.pdf, number - 1)
+        return _pdfium_page(self.pdf, number - 1, fonts=self.fonts)
 
     def glyphs(self, number: int) -> list[Glyph]:
-        return _pdfium_page(self.pdf, number - 1, with_drawings=False).glyphs
+        return _pdfium_page(self.pdf, number - 1, with_drawings=False, fonts=self.fonts).glyphs
 
     def outline(self) -> tuple[OutlineEntry, ...]:
         return pdfium_outline(self.pdf)
@@ -105,7 +108,7 @@ def pdfium_outline(pdf) -> tuple[OutlineEntry, ...]:
     return tuple(entries)
 
 
-def _pdfium_page(pdf, index: int, with_drawings: bool = True) -> RawPage:
+def _pdfium_page(pdf, index: int, with_drawings: bool = True, fonts: FontMemo | None = None) -> RawPage:
     """One page read with pdfium; `with_drawings=False` skips the rules and images (the
     table extractor re-reads a page's glyphs only: it has the rules from the layout)."""
     import pypdfium2.raw as raw
@@ -115,7 +118,7 @@ def _pdfium_page(pdf, index: int, with_drawings: bool = True) -> RawPage:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            glyphs = _pdfium_glyphs(raw, textpage.raw, height)
+            glyphs, issues = _pdfium_glyphs(raw, textpage.raw, height, fonts or FontMemo(), index + 1)
         finally:
             textpage.close()
         turn = _display_matrix(raw, page, width, height)
@@ -134,7 +137,7 @@ def _pdfium_page(pdf, index: int, with_drawings: bool = True) -> RawPage:
                 rules.append(Rule(_to_display(turn, left, top, right, bottom)))
             else:
                 rules.append(Rule((left, height - top, right, height - bottom)))
-        return RawPage(index + 1, width, height, glyphs, rules, images)
+        return RawPage(index + 1, width, height, glyphs, rules, images, tuple(issues))
     finally:
         page.close()
 
@@ -282,16 +285,20 @@ def _char(code: int) -> str:
 
 
 _SKIP = frozenset(("\x00", "\ufffe", "\uffff"))
+_LIGATURE_CHARS = frozenset(LIGATURES)
 _RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
 
 
-def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
+def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[list[Glyph], list[TextIssue]]:
+    """The page's glyphs, and what had to be repaired to read them."""
     count = raw.FPDFText_CountChars(tp)
     if count <= 0:
-        return []
+        return [], []
     fast = _fast(raw)
     tp_ptr = ctypes.cast(tp, ctypes.c_void_p).value
-    text = _page_text(raw, fast, tp, tp_ptr, count)
+    text, issues = repair_codes(raw, tp, _page_text(raw, fast, tp, tp_ptr, count), fonts, page)
+    text, invalid = valid_unicode(text, page)
+    issues += invalid
     # Written for speed, half a million characters per report: pdfium is asked only
     # for what is not known yet, and the common character takes one set test.
     rect = raw.FS_RECTF()
@@ -310,11 +317,13 @@ def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
     skip = _SKIP
     dropped = _dropped_spaces(fast, tp_ptr, text)
     last_key: int | None = -1
+    shared = False  # two letters in a row reported with the same box (a ligature)
+    p_left = p_right = -1.0
     font: tuple[float, str, bool, bool] = (0.0, "", False, False)
     f_size, f_name, f_bold, f_italic = font
     space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))  # carries the last font
     for i, ch in enumerate(text):
-        if ch in special:
+        if ch in special and ch not in _LIGATURE_CHARS:
             if ch != "\x02":  # a space, or nothing to read
                 if ch not in skip and i not in dropped:
                     append(space_glyph)  # its font is never read: it keeps the last one
@@ -337,8 +346,15 @@ def _pdfium_glyphs(raw, tp, height: float) -> list[Glyph]:
             last_key = key if key else -1  # no object: read the font again next time
         get_box(tp_arg, i, rect_arg)
         left, top, right, bottom = unpack(rect)
+        if left == p_left and right == p_right:
+            shared = True
+        p_left, p_right = left, right
         append(new(Glyph, (ch, left, height - top, right, height - bottom, f_size, f_name, f_bold, f_italic)))
-    return glyphs
+    if shared:
+        glyphs = split_shared_boxes(glyphs)
+    if special & _LIGATURE_CHARS:
+        glyphs = expand_ligatures(glyphs)
+    return glyphs, issues
 
 
 def _special_chars(text: str) -> frozenset[str]:
@@ -346,7 +362,8 @@ def _special_chars(text: str) -> frozenset[str]:
 
     Checked once per distinct character, so the loop over the page needs one set test.
     """
-    return frozenset(ch for ch in set(text) if ch in _SKIP or ch.isspace() or ch == "\x02")
+    return frozenset(ch for ch in set(text) if ch in _SKIP or ch.isspace() or ch == "\x02") | (
+        _LIGATURE_CHARS.intersection(text))
 
 
 def _dropped_spaces(fast: _Fast, tp_ptr: int, text: str) -> set[int]:

@@ -6,6 +6,8 @@ tests compare the two. Bookmarks are read with pypdfium2, which resolves their t
 from __future__ import annotations
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
+from extractors.layout.glyph_fixes import expand_ligatures, split_shared_boxes, valid_unicode
+from extractors.layout.plumber_fonts import PlumberFonts
 from models.document import OutlineEntry, Rule
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
 
@@ -30,6 +32,7 @@ class PlumberBackend:
             if any(isinstance(a, PDFPasswordIncorrect) for a in getattr(exc, "args", ())):
                 raise EncryptedPDF(f"{path}: encrypted PDF, a password is needed to open it") from None
             raise UnreadablePDF(f"{path}: not a readable PDF, damaged or truncated ({type(exc).__name__}: {exc})") from None
+        self.fonts = PlumberFonts()
         if self.page_count == 0:
             self.pdf.close()
             raise EmptyPDF(f"{path}: the PDF has no pages")
@@ -37,7 +40,7 @@ class PlumberBackend:
     def page(self, number: int) -> RawPage:
         page = self.pdf.pages[number - 1]
         try:
-            return _plumber_page(page)
+            return _plumber_page(page, self.fonts)
         finally:
             page.flush_cache()
 
@@ -74,11 +77,17 @@ def _plumber_outline(path: str) -> tuple[OutlineEntry, ...]:
         pdf.close()
 
 
-def _plumber_page(page) -> RawPage:
+def _plumber_page(page, fonts: PlumberFonts | None = None) -> RawPage:
+    chars = page.chars
+    texts, issues = (fonts or PlumberFonts()).read(page, [c["text"] for c in chars],
+                                                   [str(c.get("fontname", "")) for c in chars])
+    joined, invalid = valid_unicode("\x00".join(texts), page.page_number)
+    if invalid:
+        texts = joined.split("\x00")
+        issues = [*issues, *invalid]
     glyphs: list[Glyph] = []
-    for c in page.chars:
+    for c, text in zip(chars, texts):
         name = clean_font_name(str(c.get("fontname", "")))
-        text = c["text"]
         bold = bool(BOLD_NAME.search(name))
         italic = bool(ITALIC_NAME.search(name))
         size = round(float(c.get("size", 0.0)), 2)
@@ -86,5 +95,7 @@ def _plumber_page(page) -> RawPage:
             glyphs.append(Glyph(" ", 0, 0, 0, 0, size, name, bold, italic))
             continue
         glyphs.append(Glyph(text, c["x0"], c["top"], c["x1"], c["bottom"], size, name, bold, italic))
+    glyphs = split_shared_boxes(expand_ligatures(glyphs))
     rules = [Rule((o["x0"], o["top"], o["x1"], o["bottom"])) for o in (page.rects + page.lines)]
-    return RawPage(page.page_number, float(page.width), float(page.height), glyphs, rules, len(page.images))
+    return RawPage(page.page_number, float(page.width), float(page.height), glyphs, rules, len(page.images),
+                   tuple(issues))

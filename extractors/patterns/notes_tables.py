@@ -29,13 +29,23 @@ CALL_TEXT = regex.compile(
 CAPTION = regex.compile(
     r"""^\s*
     (?P<kind>Tableau|Tab\.|Table|Graphique|Figure|Schéma|Carte|Encadré)  # the object named
-    (?:\s+n\s*[°o º]\s*|\s+)?    # "Tableau n° 3", "Tableau 3", "Tableau :"
+    (?P<marker>\s+n\s*[°o º]\s*|\s+)?  # "Tableau n° 3", "Tableau 3", "Tableau :"
     (?P<label>\d{1,3}(?:[.\-]\d{1,3})?|[IVX]{1,5})?  # its number: "3", "2.4", "12-1", "IV"
     \s*(?P<sep>[:.–—-])          # the separator after the label: ":", ".", "–"
     \s*(?P<text>.*)              # the caption text (may be empty when it wraps)
     $""",
     regex.X,
 )
+
+CAPTION_BARE = regex.compile(
+    r"""^\s*
+    (?P<kind>Tableau|Graphique|Figure|Schéma|Carte|Encadré)  # the object named
+    \s+n\s*[°o º]\s*             # always with "n°": "Tableau n° 27"
+    (?P<label>\d{1,3})            # its number
+    \s+(?P<text>\p{Lu}?\p{Ll}.*)   # then the title without a separator: "activités au sein…"
+    $""",
+    regex.X,
+)  # trusted only on a bold line (ANAMO 2023, p. 41; Cour des comptes du Sénégal 2017, p. 105)
 
 TABLE_KINDS = ("tableau", "tab.", "table")  # captions that announce a table (not a figure)
 

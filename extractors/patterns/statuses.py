@@ -30,7 +30,7 @@ import regex as re
 STATUSES = ("implemented", "in_progress", "partially_implemented", "not_implemented",
             "refused", "no_longer_relevant", "unknown")
 
-MEO = r"mise?\s+en\s+(?:oe|o)uvre"  # « mise en œuvre » folded; « mis en œuvre » too
+MEO = r"mise?s?\s+en\s+(?:oe|o)uvre"  # « mise en œuvre » folded; « mis », « mises » too
 
 STATUS_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("no_longer_relevant", re.compile(

@@ -20,6 +20,8 @@ import regex as re
 
 from extractors.patterns.statuses import (OWNER_HEADER, REC_HEADER, REC_REF, STATUS_HEADER, classify_status,
                                           fold)
+from extractors.recommendations.addressees import addressees
+from extractors.recommendations.conventions import matches
 from extractors.recommendations.lists import Row, join_text, page_rows
 from extractors.status_tables import _context_for, observations_from_table
 from models.document import Document
@@ -27,13 +29,15 @@ from models.records import EarlierRecommendation, Table
 
 # A mark in a status column: "X", "x", a tick, a bullet, "oui".
 MARK = re.compile(r"^\s*(?:[xX×✔✓☑●•■]|oui|OUI|Oui)\s*$")
+# A header cell that says the rows are recommendations: "Recommandation", "Libellé Recommandation".
+_NAMES_RECOMMENDATIONS = re.compile(r"recommand|recommend|preconis|proposition|conclusion")
 # The title an earlier report is cited by: the text in « » of the caption or the lines above.
 CITED = re.compile(r"«\s*(?P<title>[^«»]{5,300}?)\s*»")
 # A recommendation reprinted in prose: "✔ la recommandation n°3 : …", "Recommandation n°9 :",
 # "la conclusion n°4 :" (a control under the 1990 law speaks of conclusions).
 PROSE_ITEM = re.compile(
     r"""
-    ^[\s✔✓•➢►\-–\p{Co}]*                                 # a tick or bullet
+    ^[\s✔✓•➢►\-–\p{Co}\ufffd]*                          # a tick or bullet (or a glyph left unread)
     (?:la\s+|La\s+)?(?P<kind>[Rr]ecommandation|[Cc]onclusion|RECOMMANDATION)\s*
     (?:n\s*[°ºo˚]\s*|N\s*[°ºo˚]\s*)(?P<num>\d{1,3})            # "n°3"
     \s*[:.–-]\s*(?P<text>.*)$
@@ -42,8 +46,9 @@ PROSE_ITEM = re.compile(
 )
 # A status heading: "Les recommandations effectivement mises en œuvre", "Les conclusions en
 # cours de mise en œuvre", "Les recommandations sans objet".
-STATUS_HEADING = re.compile(r"^\s*(?:[IVX]+|\d+|[A-Ha-h])?\s*[.)–-]?\s*(?:les\s+)?(?:recommandations|conclusions)\s+\S",
-                            re.IGNORECASE)
+STATUS_HEADING = re.compile(
+    r"^\s*(?:[IVX]+|\d+(?:\.\d+)*|[A-Ha-h])?\s*[.)–-]?\s*(?:les\s+)?(?:recommandations|conclusions)\s+\S",
+    re.IGNORECASE)
 
 
 def _clean(cell: str | None) -> str:
@@ -71,6 +76,8 @@ def earlier_from_table(table: Table, context: str = "",
     ncols = max(len(r) for r in rows)
     rows = [r + [""] * (ncols - len(r)) for r in rows]
     head = rows[0]
+    if not any(_NAMES_RECOMMENDATIONS.search(fold(h)) for h in head):
+        return out  # "Numéro du marché | … | En cours": a data table with a status word (ACBEP 2024)
     marks = {c: h for c, h in enumerate(head) if _header_status(h)}
     cites = _cited(context) or _cited(table.caption or "")
     if len(marks) >= 2:
@@ -170,9 +177,31 @@ def _with_cites(rec: EarlierRecommendation, cites: str) -> EarlierRecommendation
     return replace(rec, cites=cites)
 
 
+def _status_heading(rows: list[Row], i: int, body: float) -> tuple[str, str] | None:
+    """(status, heading as printed) when rows[i] is a status heading: bold or larger, or set
+    apart by blank space ("2.2.1- Les recommandations effectivement mises en œuvre", 2017
+    p. 212, is in the body font)."""
+    row = rows[i]
+    text = row.text.strip()
+    if len(text) > 120 or text.endswith((".", ";", ",")) or not STATUS_HEADING.match(text):
+        return None
+    status = classify_status(text, whole=False)
+    if status is None:
+        return None
+    above = rows[i - 1] if i and rows[i - 1].page == row.page else None
+    below = rows[i + 1] if i + 1 < len(rows) and rows[i + 1].page == row.page else None
+    apart = all(r is None or abs(r.top - row.top) > 2.0 * row.height for r in (above, below))
+    if not (row.bold or row.size > body + 1 or apart):
+        return None
+    return status, re.sub(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*|[A-Ha-h])\s*[.)–-]*\s*", "", text).rstrip(" :")
+
+
 def earlier_from_prose(doc: Document) -> list[EarlierRecommendation]:
-    """Recommendations reprinted under status headings, in prose."""
+    """Recommendations reprinted under status headings, in prose. The group is the audited
+    body's heading (the larger title above: "II. L'agence Nationale de la Recherche
+    Scientifique Appliquée (ANRSA)"); a bold sub-heading that is no status ends the block."""
     body = doc.body_size
+    rows = [r for page in doc.pages for r in page_rows(page)]
     out: list[EarlierRecommendation] = []
     status: tuple[str, str] | None = None
     group: str | None = None
@@ -183,34 +212,41 @@ def earlier_from_prose(doc: Document) -> list[EarlierRecommendation]:
         if current and status is not None and label is not None:
             text = join_text([label.group("text")] + [r.text for r in current[1:]])
             out.append(EarlierRecommendation(number=label.group("num").lstrip("0") or "0", text=text or None,
-                                             owner=None, page=current[0].page, status=status[0],
+                                             owner=addressees(text).owner, page=current[0].page, status=status[0],
                                              status_term=status[1], group=group,
                                              bbox=current[0].bbox))
 
-    for page in doc.pages:
-        for row in page_rows(page):
-            title = row.bold or row.size > body + 1
-            m = PROSE_ITEM.match(row.text)
-            if title and not m:
-                st = classify_status(row.text, whole=False) if STATUS_HEADING.match(row.text) else None
-                flush()
-                current, label = [], None
-                if st is not None:
-                    status = (st, row.text.strip())
-                elif status is None or not STATUS_HEADING.match(row.text):
-                    group, status = row.text.strip(), None
+    for i, row in enumerate(rows):
+        m = PROSE_ITEM.match(row.text)
+        st = None if m else _status_heading(rows, i, body)
+        title = row.bold or row.size > body + 1
+        if st is not None or (title and not m):
+            flush()
+            current, label = [], None
+            if matches("replies-title", row.text):
+                break  # the audited bodies' replies quote the report: nothing after is a status
+            if st is not None:
+                status = st
+            elif row.size > body + 1.5:  # an audited body's heading, maybe over two rows
+                prev = rows[i - 1] if i else None
+                joined = prev is not None and prev.page == row.page and prev.size > body + 1.5 \
+                    and row.top - prev.bottom < 0.8 * row.height and group is not None and status is None
+                group, status = (join_text([group, row.text]) if joined else row.text.strip()), None
+            else:
+                status = None
+            continue
+        if m and status is not None:
+            flush()
+            current, label = [row], m
+            continue
+        if current:
+            prev = current[-1]
+            started = len(current) > 1 or bool(label.group("text").strip())
+            if row.page != prev.page or row.top - prev.bottom < (0.7 if started else 2.5) * row.height:
+                current.append(row)
                 continue
-            if m and status is not None:
-                flush()
-                current, label = [row], m
-                continue
-            if current:
-                prev = current[-1]
-                if row.page != prev.page or row.top - prev.bottom < 1.0 * row.height:
-                    current.append(row)
-                    continue
-                flush()
-                current, label = [], None
+            flush()
+            current, label = [], None
     flush()
     return out
 

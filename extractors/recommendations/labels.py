@@ -19,9 +19,10 @@ from models.document import Document, Line
 
 # A heading interrupts a statement: "2.1.3 Les violences", "2.1.Manquements", "1-2-3- Recours",
 # "B- Non-respect", "III. GESTION", "C. Les marchés".
-_HEADING = re.compile(r"^\s*(?:\d+(?:[.-]\d+)*[.-]?|[IVXL]+\s*[.-]|[A-H]\s*[.-])\s*\p{Lu}")
+_HEADING = re.compile(r"^\s*(?:(?:\d+(?:[.-]\d+)*[.-]?|[IVXL]+\s*[.-]|[A-H]\s*[.-])\s*\p{Lu}"
+                      r"|\d{1,2}(?:\.\d{1,2}){2,5}\.?\s+\p{Ll})")  # "2.2.1.2 le non-respect …", never "2011-819 du"
 # A line that goes on an open statement after a gap: a bullet, or lower case.
-_BULLET = re.compile(r"^\s*(?:[-–—•▪■●◦○§ü✓✔➢►*]|o\s|\(?[a-z]\)|\(?[ivx]+\))")
+_BULLET = re.compile(r"^\s*(?:[-–—•▪■●◦○§ü✓✔➢►*\uf000-\uf0ff]|o\s|\(?[a-z]\)|\(?[ivx]+\))")
 _LOWER = re.compile(r"^\s*\p{Ll}")
 _OPEN_END = re.compile(r"[:;,]\s*$|\b(?:de|du|des|la|le|les|à|au|aux|et|ou|en|par|pour|d['’]|l['’])\s*$")
 
@@ -50,8 +51,9 @@ def rows(lines: Sequence[Line]) -> list[Line]:
     out: list[Line] = []
     for ln in sorted(lines, key=lambda l: (l.top, l.x0)):
         prev = out[-1] if out else None
-        if prev is not None and abs(prev.top - ln.top) < 0.35 * max(ln.height, 1) and ln.x0 >= prev.x1 - 1:
-            out[-1] = replace(prev, text=prev.text + " " + ln.text, spans=(),
+        if prev is not None and abs(prev.top - ln.top) < 0.35 * max(ln.height, 1) and ln.x0 >= prev.x1 - 0.3 * ln.height:
+            glue = "" if ln.x0 - prev.x1 < 0.12 * max(ln.height, 1) else " "  # a word cut at a ligature: "Off" "ice"
+            out[-1] = replace(prev, text=prev.text + glue + ln.text, spans=(),
                               bbox=(prev.x0, min(prev.top, ln.top), max(prev.x1, ln.x1), max(prev.bottom, ln.bottom)))
         else:
             out.append(ln)

@@ -20,6 +20,8 @@ LEAD_IN = re.compile(
       | \b(?:formule|émet|adresse)\s+(?:\S+\s+){0,3}recommandations\b   # "émet trois recommandations :"
     )
     [^:]{0,300}:\s*$                                     # the colon closes the lead-in
+    | ^\s*(?:La\s+Cour|La\s+Chambre|La\s+mission|L['’]Office)\s+   # "La Cour invite :": each item
+      (?:invite|demande|recommande|exhorte)\s*:\s*$                   # names its addressee (2017 p. 89)
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -91,3 +93,16 @@ OWNER_SEPARATOR = re.compile(r"\s*[,;]\s*(?:et\s+)?(?:à\s+|aux?\s+)?|\s+et\s+(?
 # A leading preposition and article of an addressee as printed: "à l'", "aux", "au". A
 # capitalised article belongs to the name ("à La Poste"): only lower-case ones are dropped.
 OWNER_PREFIX = re.compile(r"^(?:[Aa]ux?\s+|[àÀ]\s+(?:la\s+|l['’]\s*|les\s+)?)")
+
+# The part where audited bodies answer the report: "Réponses des organismes concernés" (Cour des
+# comptes du Sénégal 2017 p. 254, its "RECOMMANDATION 3 :" rows are replies), "Réponse du
+# ministre", "Réponses des administrations". Nothing printed there is a recommendation of the report.
+REPLIES_TITLE = re.compile(
+    r"^\s*(?:Annexe\s*(?:n\s*°\s*)?\d*\s*[:.–-]?\s*)?(?:R[ÉEée]PONSES?|R[ée]ponses?)\s+(?:des?|du|aux?)\b",
+    re.IGNORECASE)
+
+# The header cells of a summary table whose rows are matched by wording (summary_wording.py):
+# "Libellé de la recommandation" | "Destinataire de la recommandation" (2017 pp. 236-251).
+SUMMARY_TEXT_HEADER = re.compile(r"^\s*(?:Libell[ée]|Intitul[ée])\s+(?:de\s+la\s+)?(?:recommandation|préconisation)",
+                                 re.IGNORECASE)
+SUMMARY_OWNER_HEADER = re.compile(r"^\s*Destinataires?\b", re.IGNORECASE)

@@ -9,13 +9,16 @@ number is unique only within its chapter: that chapter, as printed, is the recor
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 import regex as re
 from rapidfuzz.fuzz import ratio
 
 from extractors.locate import numbered_section_at, section_index_at
+from extractors.recommendations.addressees import addressees
 from extractors.recommendations.lists import ItemList, ListItem, find_lists
+from extractors.recommendations.summary_wording import summary_pages
 from models.document import Document
 from models.records import Problem, Recommendation, Section
 
@@ -51,6 +54,19 @@ def _chapter(sections: Sequence[Section], page: int, top: float) -> str | None:
     return None
 
 
+# A lead-in that is only its verb: each item opens with its addressee ("La Cour invite :" then
+# "1. Le Ministre de l'Economie, des Finances et du Plan à veiller à : …", 2017 p. 89).
+_BARE_VERB = re.compile(r"^\s*(?P<verb>.{0,60}?\b(?:invite|demande|recommande|exhorte)(?:nt)?)\s*:\s*$")
+
+
+def _with_addressees(it: ListItem, audited: str | None, lead_in: str = "") -> ListItem:
+    if it.owner:
+        return it
+    bare = _BARE_VERB.match(lead_in)
+    said = addressees(f"{bare.group('verb')} {it.text}" if bare else it.text, audited)
+    return replace(it, owner=said.owner, owners=said.owners) if said.owner else it
+
+
 def _record(it: ListItem, summary: ListItem | None, group: str | None, section_number: str | None,
             ordinal: int | None = None) -> Recommendation:
     owner = it.owner or (summary.owner if summary else None)
@@ -64,10 +80,13 @@ def _record(it: ListItem, summary: ListItem | None, group: str | None, section_n
         method="reconciled" if summary else "body", group=group, ordinal=ordinal if number is None else None)
 
 
-def recommendations_from_lists(doc: Document, sections: Sequence[Section] = ()
+def recommendations_from_lists(doc: Document, sections: Sequence[Section] = (), audited: str | None = None
                                ) -> tuple[list[Recommendation], list[Problem]]:
-    """Records of every list of recommendations in the report, numbered ones first."""
-    lists = find_lists(doc)
+    """Records of every list of recommendations in the report, numbered ones first. An item
+    whose list names no addressee may name it in its sentence ("1- La Cour demande au MEFP de
+    …"): `addressees` reads it, with the audited body for a generic office."""
+    lists = [replace(lst, items=tuple(_with_addressees(it, audited, lst.lead_in) for it in lst.items))
+             for lst in find_lists(doc)]
     problems: list[Problem] = []
     body = [it for lst in lists if not lst.summary for it in lst.items]
     summary = [it for lst in lists if lst.summary for it in lst.items if it.number is not None]
@@ -79,12 +98,16 @@ def recommendations_from_lists(doc: Document, sections: Sequence[Section] = ()
     bullets = [it for it in body if it.number is None]
     used: set[int] = set()
     recs: list[Recommendation] = []
+    chapter = {id(it): lst.chapter for lst in lists for it in lst.items}
+    # restarting numbers cannot meet a summary by number: its tables are met by wording
+    by_wording = summary_pages(doc, numbered, max(it.page for it in numbered)) if restart and numbered else {}
     for it in numbered:
-        group = _chapter(sections, it.page, it.bbox[1]) if restart else None
+        group = (chapter[id(it)] or _chapter(sections, it.page, it.bbox[1])) if restart else None
         row = None if restart else by_number.get(it.number)
         if row is not None:
             used.add(row.number)
-        recs.append(_record(it, row, group, numbered_section_at(sections, it.page, it.bbox[1])))
+        rec = _record(it, row, group, numbered_section_at(sections, it.page, it.bbox[1]))
+        recs.append(replace(rec, summary_page=by_wording[id(it)]) if id(it) in by_wording else rec)
     # unnumbered chapter bullets meet the numbered summary by wording
     pairs = sorted(((ratio(_fold(b.text), _fold(s.text)) / 100, i, s.number)
                     for i, b in enumerate(bullets) for s in summary if s.number not in used), reverse=True)

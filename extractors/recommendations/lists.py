@@ -12,15 +12,17 @@ This module reads such lists into `ListItem`s; `list_records` turns them into re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import regex as re
 
 from extractors.recommendations.conventions import matches
 from extractors.recommendations.list_patterns import OWNER_PREFIX, OWNER_SEPARATOR
 from extractors.recommendations.patterns import LIST_TITLE, STATEMENT
-from models.document import BBox, Document, Line, Page
+from models.document import BBox, Document, Page
 
+# A numbered recommendation named in a paragraph: "✔ la recommandation n° 12 :" (2017 p. 213).
+_NUMBERED_MENTION = re.compile(r"\b(?:recommandation|conclusion)s?\s*n\s*[°º]\s*\d", re.IGNORECASE)
 MAX_PREAMBLE = 8  # title lines allowed between a lead-in and its first item (OFNAC: a 4-line case title)
 
 
@@ -72,6 +74,7 @@ class ItemList:
     page: int
     top: float
     lead_in: str
+    chapter: str | None = None  # the "CHAPITRE …" heading above, as printed (the group on a restart)
 
 
 def page_rows(page: Page) -> list[Row]:
@@ -147,19 +150,21 @@ def _is_title(row: Row, body_size: float) -> bool:
     return row.bold or row.size > body_size + 1
 
 
-def _lead_in_at(rows: list[Row], i: int) -> str | None:
+def _lead_in_at(rows: list[Row], i: int, body_size: float) -> str | None:
     """The lead-in paragraph ending at rows[i] (it ends with a colon), if it announces a list."""
-    if not rows[i].text.rstrip().endswith(":"):
-        return None
+    if not rows[i].text.rstrip().endswith(":") or abs(rows[i].size - body_size) > 1:
+        return None  # a smaller font is a table cell (2017 p. 237, the condensé tables)
     parts = [rows[i].text]
     k = i - 1
     while k >= 0 and len(parts) < 4 and rows[k].page == rows[i].page and rows[k + 1].top - rows[k].bottom < 0.8 * rows[i].height \
             and not rows[k].text.rstrip().endswith((".", ":", ";")):
         parts.insert(0, rows[k].text)
         k -= 1
+    before = rows[k].text if k >= 0 and rows[k].page == rows[i].page else ""
     text = join_text(parts)
-    if STATEMENT.match(text):
-        return None  # "Recommandation n° 1 : La Cour demande au :" is a labelled statement
+    if STATEMENT.match(text) or _NUMBERED_MENTION.search(text) or _NUMBERED_MENTION.search(before):
+        return None  # "Recommandation n° 1 : La Cour demande au :", "la recommandation n° 12 : la Cour
+        # recommande au Directeur général de :" (a labelled or reprinted statement, not a list)
     return text if matches("list-lead-in", text) else None
 
 
@@ -176,7 +181,7 @@ def find_lists(doc: Document) -> list[ItemList]:
         if summary or (_is_title(row, body_size) and matches("list-heading", row.text)):
             lead = row.text
         else:
-            lead = _lead_in_at(rows, i)
+            lead = _lead_in_at(rows, i, body_size)
         if lead is None:
             i += 1
             continue
@@ -185,7 +190,7 @@ def find_lists(doc: Document) -> list[ItemList]:
         starts = (1,) if summary or last is None else (1, last + 1)
         items, end = _items(rows, i + 1, lead, starts, body_size, summary)
         if items:
-            found.append(ItemList(tuple(items), summary, row.page, row.top, lead))
+            found.append(ItemList(tuple(items), summary, row.page, row.top, lead, _chapter_above(rows, i, body_size)))
             i = end
         else:
             i += 1
@@ -227,6 +232,9 @@ def _items(rows: list[Row], j: int, lead: str, starts: tuple[int, ...], body_siz
         row = rows[k]
         prev = current[-1] if current else rows[k - 1]
         new_page = row.page != prev.page
+        if new_page and row.size < 0.75 * body_size:
+            k += 1  # a running head the layout stage left in the body (2017 p. 154, 5.8 pt)
+            continue
         m = matches("list-item", row.text)
         is_next = (m is not None and numbered and int(m.group("num")) == expected
                    and (abs(row.x0 - item_x) < 8 or new_page or not current))
@@ -252,13 +260,35 @@ def _items(rows: list[Row], j: int, lead: str, starts: tuple[int, ...], body_siz
                 heading_owner, theme = (owner, theme) if owner else (heading_owner, title)
                 k += n
                 continue
-        if current and _continues(row, current, item_x, new_page, body_size):
+        if current and _continues(row, current, item_x, new_page, body_size, rows[k + 1] if k + 1 < len(rows) else None):
             current.append(row)
             k += 1
             continue
         break
     flush()
     return items, k
+
+
+_CHAPTER = re.compile(r"^\s*(?:CHAPITRE|Chapitre)\s+(?:[IVXLC]+|\d{1,2}|premier|PREMIER)\b")
+_PART = re.compile(r"^\s*(?:\p{Lu}+\s+PARTIE|\p{Lu}\p{Ll}+\s+partie)\b")
+
+
+def _chapter_above(rows: list[Row], i: int, body_size: float) -> str | None:
+    """The chapter a list belongs to, as its title page prints it: "CHAPITRE I" and the title
+    rows under it, after the part ("PREMIERE PARTIE – CHAPITRE I : CONTROLE DE L'EXECUTION …",
+    Cour des comptes du Sénégal 2017 p. 20)."""
+    for k in range(i, -1, -1):
+        if rows[k].size > body_size + 1 and _CHAPTER.match(rows[k].text):
+            block = []
+            for r in rows[k + 1:k + 6]:
+                if r.page != rows[k].page or r.size <= body_size + 1 or (block and abs(r.size - block[0].size) > 0.5):
+                    break
+                block.append(r)
+            name = rows[k].text.strip() + (f" : {join_text([r.text for r in block])}" if block else "")
+            part = next((r.text.strip() for r in reversed(rows[:k]) if r.size > body_size + 1 and _PART.match(r.text)),
+                        None)
+            return f"{part} – {name}" if part else name
+    return None
 
 
 def _title_block(rows: list[Row], k: int, body_size: float) -> tuple[str, int]:
@@ -271,21 +301,35 @@ def _title_block(rows: list[Row], k: int, body_size: float) -> tuple[str, int]:
     return join_text([r.text for r in rows[k:k + n]]), n
 
 
-def _continues(row: Row, current: list[Row], item_x: float, new_page: bool, body_size: float) -> bool:
-    """Whether a row goes on with the current item: indented under it (hanging indent), or
-    wrapped at the item's margin while the item's sentence is not over; on a new page, the
-    first rows indented past the item margin."""
+def _continues(row: Row, current: list[Row], item_x: float, new_page: bool, body_size: float,
+               nxt: Row | None = None) -> bool:
+    """Whether a row goes on with the current item: indented under it (hanging indent, its
+    bullets and their wrapped lines), wrapped at the item's margin while its sentence is not
+    over, or after a colon (sub-items, a bold sub-addressee "Au Directeur de … :" then bullets,
+    Cour des comptes du Sénégal 2017 p. 112); on a new page, the first rows past the margin."""
     prev = current[-1]
-    if _is_title(row, body_size) and not prev.bold:
-        return False
+    text = row.text.rstrip()
+    bullet = matches("list-bullet", row.text) is not None
+    opener = prev.text.rstrip().endswith(":")
+    sub_addressee = _is_title(row, body_size) and (  # "Au DAGE :", "Le DAGE" then bullets (2017 p. 122)
+        text.endswith(":") or (nxt is not None and matches("list-bullet", nxt.text) is not None))
+    if row.size > body_size + 1.5 or (_is_title(row, body_size) and not prev.bold and not sub_addressee):
+        return False  # a heading
     if new_page:
         return row.x0 > item_x - 12 and not matches("list-item", row.text)
     gap = row.top - prev.bottom
-    if gap > 1.0 * row.height or row.top < prev.top:
+    if row.top < prev.top or row.x0 < item_x - 30:
         return False
-    if row.x0 > item_x + 3:
+    if gap > 1.0 * row.height:
+        # sub-items set apart by more space: "1- La Cour demande au MEFP de présenter … avec :"
+        # then "• un tableau …" (Cour des comptes du Sénégal 2017, p. 73)
+        return gap <= 2.5 * row.height and (
+            bullet or opener or sub_addressee
+            or (row.x0 > item_x + 3 and prev.text.rstrip().endswith((";", ","))))  # a dash drawn, not printed
+    inner = min(r.x0 for r in current)
+    if row.x0 > inner + 3 or bullet or sub_addressee:
         return True
-    return abs(row.x0 - item_x) <= 3 and not prev.text.rstrip().endswith((".", ";", ":"))
+    return abs(row.x0 - inner) <= 3 and (opener or not prev.text.rstrip().endswith((".", ";")))
 
 
 def _item(rows: list[Row], numbered: bool, lead_owner: str | None, heading_owner: str | None,
@@ -309,10 +353,3 @@ def _item(rows: list[Row], numbered: bool, lead_owner: str | None, heading_owner
     bbox = (min(r.x0 for r in same), first.top, max(r.bbox[2] for r in same), max(r.bottom for r in same))
     return ListItem(number, label, text, owner, split_owners(owner) if owner else (), first.page, bbox,
                     heading_owner, theme)
-
-
-def iter_items(lists: Sequence[ItemList], summary: bool) -> Iterator[tuple[ItemList, ListItem]]:
-    for lst in lists:
-        if lst.summary == summary:
-            for it in lst.items:
-                yield lst, it

@@ -26,10 +26,15 @@ INSTITUTION_START = re.compile(
 
 # A ministry name: "Ministère de la justice", "ministère des solidarités et de la santé".
 MINISTRY = re.compile(
-    r"""^\s*(?:le\s+)?(?P<ministry>(?:Ministère|Ministre)s?\s+(?:de\s+la|de\s+l['’]|des|du|de)\s*
+    r"""^\s*(?:le\s+)?(?P<ministry>(?:Ministère|Ministre)s?\s+
+        (?:(?:chargée?s?|en\s+charge)\s+)?(?:de\s+la|de\s+l['’]|des|du|de)\s*   # "chargé de la santé"
         [^(),\-–]+?)\s*(?:$|[(\-–,])""",
     re.VERBOSE | re.IGNORECASE,
 )
+
+# A minister stands for the ministry: "Ministre de l'Intérieur" rolls up to "Ministère de l'intérieur".
+MINISTER = re.compile(r"^\s*(?:le\s+|la\s+)?Ministres?(?=\s+(?:chargée?s?\b|en\s+charge\b|de\b|du\b|des\b|d['’]))",
+                      re.IGNORECASE)
 
 # Separators between acronyms inside parentheses: "DIAV, SG-SADJAV, DACG", "DGGN et DGPN".
 ACRONYM_SEP = re.compile(r"\s*(?:,|;|/|\bet\b|\band\b)\s*")

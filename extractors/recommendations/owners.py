@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import regex as re
 
-from extractors.recommendations.owner_patterns import ACRONYM, ACRONYM_SEP, INSTITUTION_START, MINISTRY
+from extractors.recommendations.owner_patterns import ACRONYM, ACRONYM_SEP, INSTITUTION_START, MINISTER, MINISTRY
 from models.records import GlossaryEntry
 
 # Words after which a name always goes on ("Secrétariat d'Etat chargé de" / "l'égalité …").
@@ -30,6 +30,16 @@ _KNOWN = {
     "MESRI": "Ministère de l'enseignement supérieur, de la recherche et de l'innovation",
     "MEAE": "Ministère de l'Europe et des affaires étrangères", "MTES": "Ministère de la transition écologique et solidaire",
     "MINARM": "Ministère des armées", "MEF": "Ministère de l'économie et des finances",
+}
+
+
+# Directorates whose ministry has not changed in decades; others are learned from the report
+# itself ("Ministère de l'intérieur (DGGN, DGPN)" makes a later bare "DGPN" a directorate of it).
+_DIRECTORATE_OF = {
+    "DGPN": "Ministère de l'intérieur", "DGGN": "Ministère de l'intérieur", "DGSI": "Ministère de l'intérieur",
+    "DGEF": "Ministère de l'intérieur", "DGSCGC": "Ministère de l'intérieur",
+    "DACG": "Ministère de la justice", "DACS": "Ministère de la justice", "DAP": "Ministère de la justice",
+    "DPJJ": "Ministère de la justice", "DSJ": "Ministère de la justice",
 }
 
 
@@ -121,21 +131,31 @@ def _sentence_case(name: str) -> str:
     words = name.split()
     out = []
     for j, w in enumerate(words):
-        out.append(w if ACRONYM.match(w) else (w[:1].upper() + w[1:].lower() if j == 0 else w.lower()))
-    return " ".join(out)
+        keep = ACRONYM.match(w) or (any(c.isdigit() for c in w) and any(c.isupper() for c in w))  # "3D"
+        out.append(w if keep else (w[:1].upper() + w[1:].lower() if j == 0 else w.lower()))
+    # the State keeps its capital whatever the spelling: "Secrétariat d'etat" = "Secrétariat d'État"
+    return re.sub(r"\b([dl]['’])[ée]tat\b", r"\1État", " ".join(out))
 
 
-def canonical_owner(name: str, glossary: Sequence[GlossaryEntry] = ()) -> CanonicalOwner:
-    """Canonical form of one addressee: base institution + sorted directorate acronyms.
+def canonical_owner(name: str, glossary: Sequence[GlossaryEntry] = (),
+                    parents: Mapping[str, str] | None = None) -> CanonicalOwner:
+    """Canonical form of one addressee: base institution + sorted directorate acronyms, and
+    the ministry it rolls up to (`ministry`, the `owners.parent` column).
 
     Acronyms are expanded with the report's own glossary first ("MJ" → "Ministère de la
-    justice"), then with a short list of common ministry abbreviations.
+    justice"), then with a short list of common ministry abbreviations. A minister stands
+    for the ministry. A directorate alone ("DGPN") finds its ministry in `parents` (learned
+    from the same report) or in a short list of long-standing directorates.
     """
     name = re.sub(r"\s+", " ", name.replace("’", "'")).strip(" ,;.")
+    name = MINISTER.sub("Ministère", name)
+    context = ""  # the audited body an extractor added after a generic office
     base, directorates = name, []
     m = re.search(r"\(([^()]+)\)\s*$", name)
-    if m:
+    if m and all(ACRONYM.match(a.strip()) for a in ACRONYM_SEP.split(m.group(1)) if a.strip()):
         base, directorates = name[: m.start()].strip(), [a for a in ACRONYM_SEP.split(m.group(1)) if a]
+    elif m:  # context, not directorates: "Directeur général (Dakar Dem Dikk)" keeps its parenthesis
+        base, context = name[: m.start()].strip(), f" ({m.group(1).strip()})"
     else:
         m = re.search(r"\s[-–—/]\s*([A-Z][A-Z0-9\-]+(?:\s*(?:,|et)\s*[A-Z][A-Z0-9\-]+)*)\s*$", name)
         if m:
@@ -156,8 +176,10 @@ def canonical_owner(name: str, glossary: Sequence[GlossaryEntry] = ()) -> Canoni
     mm = MINISTRY.match(label_base)
     ministry = _sentence_case(mm.group("ministry").strip()) if mm else (
         "Premier ministre" if _fold(label_base).startswith("premier-ministre") else None)
-    key = _fold(label_base) + ("/" + "+".join(_fold(d) for d in directorates) if directorates else "")
-    label = label_base + (f" ({', '.join(directorates)})" if directorates else "")
+    if ministry is None and own_acronym:
+        ministry = (parents or {}).get(own_acronym) or _DIRECTORATE_OF.get(own_acronym)
+    key = _fold(label_base + context) + ("/" + "+".join(_fold(d) for d in directorates) if directorates else "")
+    label = label_base + context + (f" ({', '.join(directorates)})" if directorates else "")
     acronym = ", ".join(directorates) if directorates else own_acronym
     return CanonicalOwner(key=key, label=label, acronym=acronym, ministry=ministry)
 
@@ -184,3 +206,15 @@ def owners_from_text(text: str, nlp=None, glossary: Sequence[GlossaryEntry] = ()
         if name not in found:
             found.append(name)
     return found
+
+
+def learned_parents(names: Sequence[str], glossary: Sequence[GlossaryEntry] = ()) -> dict[str, str]:
+    """Directorate acronym -> ministry, from the addressees of one report that print both
+    ("Ministère de l'intérieur (DGGN, DGPN)")."""
+    out: dict[str, str] = {}
+    for name in names:
+        c = canonical_owner(name, glossary)
+        if c.ministry and c.acronym and "/" in c.key:
+            for acr in c.acronym.split(", "):
+                out.setdefault(acr, c.ministry)
+    return out

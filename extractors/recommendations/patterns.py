@@ -27,6 +27,19 @@ STATEMENT = re.compile(
     re.VERBOSE,
 )
 
+# A label run into its lead-in without a separator: "Recommandation n°28 la Cour recommande à
+# Monsieur …" (the lead-in, not a sentence about the recommendation, follows the number).
+LABEL_LEAD_IN = re.compile(
+    r"""
+    ^\s*(?:Recommandations?|RECOMMANDATIONS?)\s*
+    (?:[nN]\s*[°ºo˚]\s*|[°º]\s*)?
+    (?P<label>\d{1,3})(?P<sep>)\s+                              # no separator
+    (?P<text>(?:[Ll]a|[Ll]e|[Ll]['’])\s*(?:Cour|cour|chambre|Chambre|mission|Mission|Office|Inspection)\b
+        [^.]{0,40}?\b(?:demande|recommande|invite|encourage|exhorte)\b.*)$   # its lead-in verb
+    """,
+    re.VERBOSE,
+)
+
 # A label standing alone on its line, the statement on the next lines (Cour des comptes du
 # Sénégal): "Recommandation n°1 :", "Recommandation n° 1:", "Recommandation 36",
 # "Recommandations n° 21", "Recommandation°11", "Recommandation n° 57_ :", "Recommandation n°8".
@@ -173,3 +186,60 @@ EN_LEAD_IN = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE | re.DOTALL,
 )
+
+# An office every audited body has, which names no body by itself: "au maire", "au Directeur
+# général" (Cour des comptes du Sénégal). The report's audited body makes it useful.
+GENERIC_OFFICE = re.compile(
+    r"""
+    ^\s*(?:
+        maire | adjoints?\s+au\s+maire | conseil\s+municipal | secrétaire\s+municipal
+      | receveur\s+municipal | régisseur\s+des\s+recettes | comptable\s+des\s+matières(?:\s+nommé)?
+      | directeur\s+général(?:\s+adjoint)? | directrice\s+générale | DG | DAF | PCA | PCS
+      | directeur\s+administratif\s+et\s+financier | agent\s+comptable
+      | président(?:e)?\s+du\s+conseil\s+(?:d['’]\s*administration|de\s+surveillance|municipal|départemental)
+      | conseil\s+(?:d['’]\s*administration|de\s+surveillance)
+      | coordonnateur\s+de\s+la\s+cellule(?:\s+de\s+passation\s+des\s+marchés)?
+      | chef\s+de\s+la\s+division\s+financière
+    )\s*$
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# The body a report audits, printed on its cover: "CONTROLE DE LA GESTION DE LA COMMUNE DES
+# PARCELLES ASSAINIES", "… DE L'AGENCE NATIONALE DE LA MAISON DE L'OUTIL (ANAMO)".
+_BODY_KIND = r"""(?:commune|ville|département|departement|région|region|société|societe|agence|office
+    |programme|projet|fonds|caisse|port|hôpital|hopital|université|universite|centre|institut
+    |autorité|autorite|compagnie|établissement|etablissement|délégation|delegation|direction)\b"""
+_BODY_NAME = rf"""(?P<name>{_BODY_KIND}[^()\d_]{{2,120}}?(?:\s*\([^()]{{2,12}}\))?)
+    (?=\s*(?:$|[_\d]|p[ée]riode|gestions?\b|exercices?\b))"""
+AUDITED_BODY = re.compile(
+    rf"""
+    (?:contr[oô]le|gestion|audit|évaluation|evaluation)\s+(?:de\s+performance\s+)?  # what was done
+    (?:de\s+la|de\s+l['’]|du|des|de)\s*                                      # "de la"
+    {_BODY_NAME}                                                             # the body, "(ACRONYM)"
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# Or a cover title that is the body's name itself: "SOCIETE DAKAR DEM DIKK (3D) Exercices 2017-2020".
+AUDITED_TITLE = re.compile(rf"^\s*{_BODY_NAME}", re.VERBOSE | re.IGNORECASE)
+
+# A recommendation made in prose by the report's authors, without number: "we recommend that
+# the Secretary of Agriculture educate…" (GAO-06-282), "We are therefore recommending that the
+# Director of OMB…" (GAO-06-1046), "L'IGE recommande que…", "La mission recommande de…".
+PROSE_EN = re.compile(
+    r"""(?:^|(?<=[.;]\s))(?:[A-Z][\w,]*\s+){0,6}?    # "Therefore," "To improve …,": a short opening
+        [Ww]e\s+(?:therefore\s+|further\s+|also\s+)?(?:recommend|are\s+(?:therefore\s+|also\s+)?recommending)
+        \s+that\s+(?:the\s+)?(?P<owner>(?:[A-Z][\w.&-]*|of|for|and|the)(?:\s+(?:[A-Z][\w.&-]*|of|for|and|the))*)
+    """,
+    re.VERBOSE,
+)
+PROSE_FR = re.compile(
+    r"""(?:^|(?<=[.;]\s))
+        (?:L['’]\s*|La\s+|Le\s+)(?:\p{Lu}[\p{L}-]*|mission|chambre)(?:\s+[\p{L}-]+){0,8}?   # "L'IGE", "La mission"
+        \s+recommande\s+(?:que\b|qu['’]|de\b|d['’])                          # "recommande que", "de"
+    """,
+    re.VERBOSE,
+)
+# A paragraph under a "Recommandations" heading that opens with its addressee: "Au ministre
+# de l'Education nationale, …, de veiller à …" (OFNAC 2021, p. 92).
+ADDRESSEE_FIRST = re.compile(r"^(?:Au|Aux|À|A)\s+(?:l['’]\s*)?\p{L}")

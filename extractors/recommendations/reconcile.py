@@ -13,8 +13,12 @@ import regex as re
 from rapidfuzz.fuzz import ratio
 
 from extractors.locate import numbered_section_at, section_index_at
+from extractors.recommendations.addressees import addressees
+from extractors.recommendations.audited import audited_body
+from extractors.recommendations.unnumbered import prose_recommendations, with_ordinals
 from extractors.recommendations.owners import owners_from_text, split_owners
 from extractors.recommendations.body import BodyStatement, find_numbered_list, find_statements
+from extractors.recommendations.conventions import matches
 from extractors.recommendations.list_records import recommendations_from_lists
 from extractors.recommendations.summary import SummaryRow, find_summary_list, find_summary_table
 from models.document import Document
@@ -37,6 +41,14 @@ def _in_list_section(sections: Sequence[Section], page: int, top: float) -> bool
     return i is not None and sections[i].kind == "recommendation_list"
 
 
+def _in_replies(sections: Sequence[Section], page: int, top: float) -> bool:
+    """Whether a point lies in the part where audited bodies reply ("Réponses des organismes
+    concernés"): a "RECOMMANDATION 3 :" row there quotes the report, it is no statement."""
+    i = section_index_at(sections, page, top)
+    top_level = next((s for s in reversed(sections[: i + 1]) if s.level <= 1), None) if i is not None else None
+    return top_level is not None and matches("replies-title", top_level.title) is not None
+
+
 def _label_page(doc: Document, printed: str | None) -> int | None:
     """Physical page whose printed label is `printed` (the summary's "Page" column)."""
     if not printed or not re.fullmatch(r"\s*\d{1,4}\s*", printed):
@@ -45,6 +57,14 @@ def _label_page(doc: Document, printed: str | None) -> int | None:
         if p.label is not None and p.label.strip() == printed.strip():
             return p.number
     return None
+
+
+def _inside_any(rec: Recommendation, others: Sequence[Recommendation]) -> bool:
+    """Whether a prose recommendation is a list item already read (same page, boxes overlap)."""
+    if rec.bbox is None:
+        return False
+    return any(o.page == rec.page and o.bbox is not None and o.bbox[1] < rec.bbox[3] and rec.bbox[1] < o.bbox[3]
+               for o in others)
 
 
 def _pick(cands: list[BodyStatement], sections: Sequence[Section], summary_pages: set[int],
@@ -64,11 +84,17 @@ def _pick(cands: list[BodyStatement], sections: Sequence[Section], summary_pages
 def extract_recommendations(doc: Document, sections: Sequence[Section], glossary: Sequence[GlossaryEntry],
                             nlp=None) -> tuple[list[Recommendation], list[Problem]]:
     problems: list[Problem] = []
-    statements = find_statements(doc) or find_numbered_list(doc)
+    audited = audited_body(doc)
+    statements = [s for s in find_statements(doc) or find_numbered_list(doc)
+                  if not _in_replies(sections, s.page, s.bbox[1])]
     rows = find_summary_table(doc) or find_summary_list(doc)
     if not statements and not rows:
-        # no labelled statement and no summary table: lists under a lead-in or a heading
-        return recommendations_from_lists(doc, sections)
+        # no labelled statement and no summary table: lists under a lead-in or a heading,
+        # and, where nothing is numbered, recommendations made in prose
+        recs, problems = recommendations_from_lists(doc, sections, audited)
+        if not any(r.number is not None for r in recs):
+            recs = recs + [p for p in prose_recommendations(doc, audited) if not _inside_any(p, recs)]
+        return with_ordinals(recs), problems
     summary_pages = {r.page for r in rows}
 
     by_row: dict[object, SummaryRow] = {}
@@ -116,6 +142,11 @@ def extract_recommendations(doc: Document, sections: Sequence[Section], glossary
         owners = split_owners(row.owner_cell) if row and row.owner_cell else []
         if not owners and body is not None and body.owners:
             owners = [o for b in body.owners for o in split_owners(b)]
+        if not owner and not owners:  # the addressee inside the sentence: "La Cour demande au maire de …"
+            said = addressees(body.text if body else None, audited)
+            if not said.owner and row is not None:
+                said = addressees(row.text, audited)
+            owner, owners = said.owner, list(said.owners)
         if not owners and body is not None:
             owners = owners_from_text(body.text, nlp, glossary)
         if not owner and not owners and rows and any(r.owner for r in rows):

@@ -1,0 +1,1 @@
+"""Developer benchmarks kept outside the installed package (`make bench`)."""
