@@ -77,6 +77,8 @@ def _caption_at(page: Page, lines: list[Line], i: int, body: float) -> Caption |
             break
         if nxt.x0 > prev.x1 or nxt.x1 < prev.x0:
             break
+        if any(o is not nxt and abs(o.top - nxt.top) < 2 for o in lines[i + 1:i + 12]):
+            break  # a row of cells ("Années | 2018 | 2019"), bold like the caption (PRODAC 2023, p. 12)
         taken.append(nxt)
         texts.append(nxt.plain_text)
     number = int(label) if label and label.isdigit() else None

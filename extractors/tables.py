@@ -7,7 +7,9 @@ without rules is read from its whitespace (table_cells.text_table) inside the bl
 lines its caption announces, never elsewhere, so running text is not turned into cells. A grid that
 runs to the bottom of a page and resumes at the top of the next one with the same number
 of columns is one table (a repeated header row is dropped). A ruled grid without caption
-is kept with number None; a one-cell box (a boxed recommendation) is not a table.
+is kept with number None only when it holds data side by side (table_shape): a frame, a
+box, shaded lines or a two-column page are body text, and their lines stay in the
+Document for the other extractors.
 """
 from __future__ import annotations
 

@@ -156,6 +156,7 @@ def report_rows(ext: Extraction, pages: Iterable[tuple[int, str | None, str]], b
             "section_number": r.section_number, "priority": r.priority, "deadline": r.deadline,
             "method": r.method, "group": r.group, "ordinal": r.ordinal, **_bbox(r.bbox or r.summary_bbox)})
     owners: dict[str, dict] = {}
+    owner_row_ids: set[str] = set()
     for ref in ext.owner_refs:
         if ref.recommendation_position is not None and ref.recommendation_position < len(rec_ids):
             rec_id = rec_ids[ref.recommendation_position]
@@ -165,8 +166,14 @@ def report_rows(ext: Extraction, pages: Iterable[tuple[int, str | None, str]], b
             continue
         owners.setdefault(ref.key, {"id": ref.key, "label": ref.label, "acronym": ref.acronym,
                                     "parent": ref.parent})
+        # Unnumbered recommendations share the number None: keep their rows apart
+        # (OFNAC 2021, three addressed to the Gouvernement) rather than fail the report.
+        row_id = f"{rec_id}:o{ref.position}"
+        while row_id in owner_row_ids:
+            row_id += "+"
+        owner_row_ids.add(row_id)
         rows["recommendation_owners"].append({
-            "id": f"{rec_id}:o{ref.position}", "recommendation_id": rec_id, "owner_id": ref.key,
+            "id": row_id, "recommendation_id": rec_id, "owner_id": ref.key,
             "report_id": rid, "as_printed": ref.as_printed, "position": ref.position})
     rows["owners"] = list(owners.values())
     for i, e in enumerate(ext.earlier_recommendations):
@@ -276,4 +283,9 @@ class StoredReport:
 def stored_reports(db: sqlite_utils.Database) -> dict[str, StoredReport]:
     """file_name -> the report stored under it."""
     return {r[1]: StoredReport(*r) for r in db.execute(
-        "SELECT id, file_name, sha256, path, duplicate_of FROM reports")}
+        "SELECT id, file_name, sha256, path, duplicate_of FROM reports WHERE file_name IS NOT NULL")}
+
+
+def report_ids(db: sqlite_utils.Database) -> set[str]:
+    """Every report id taken, stubs of cited reports included (pipeline.earlier)."""
+    return {r for (r,) in db.execute("SELECT id FROM reports")}

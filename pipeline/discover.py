@@ -72,12 +72,13 @@ def discover(paths: Iterable[str]) -> list[Path]:
     return found
 
 
-def assign_identities(cands: Sequence[Candidate], stored: Mapping[str, StoredReport]
-                      ) -> tuple[list[Candidate], dict[str, str]]:
+def assign_identities(cands: Sequence[Candidate], stored: Mapping[str, StoredReport],
+                      reserved: Iterable[str] = ()) -> tuple[list[Candidate], dict[str, str]]:
     """Give each candidate a unique file-name key and report id, and mark duplicates.
 
     Returns the candidates and a warning per candidate path whose identity needed a
     decision (same name in two folders, two names with one id, same bytes twice).
+    `reserved` are ids taken by rows without a file (stubs of cited reports).
     Decisions are stable: what is stored keeps its key and id; among new files the
     first in path order keeps the plain name.
     """
@@ -85,7 +86,8 @@ def assign_identities(cands: Sequence[Candidate], stored: Mapping[str, StoredRep
 
     warnings: dict[str, list[str]] = {}
     out = _distinct_names(cands, stored, warnings)
-    used = {k.id: k.file_name for k in stored.values()}
+    used = {rid: "a report cited by another" for rid in reserved}
+    used.update({k.id: k.file_name for k in stored.values()})
     with_ids = []
     for cand in out:
         if cand.file_name in stored:
@@ -115,9 +117,10 @@ def _distinct_names(cands: Sequence[Candidate], stored: Mapping[str, StoredRepor
     for name, group in by_name.items():
         known = stored.get(name)
         keeper_path = None
-        if known and known.path:
-            keeper_path = next((c.path for c in group if real_path(c.path) == known.path), None)
-            if keeper_path is None and os.path.exists(known.path):
+        if known:  # the stored report's file: same path, else same bytes (a moved or copied folder)
+            keeper_path = next((c.path for c in group if known.path and real_path(c.path) == known.path),
+                               None) or next((c.path for c in group if c.sha256 == known.sha256), None)
+            if keeper_path is None and known.path and os.path.exists(known.path):
                 keeper_path = ""  # the stored file is still there: every candidate is another file
         if keeper_path is None:
             keeper_path = group[0].path

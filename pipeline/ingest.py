@@ -1,4 +1,4 @@
-"""Ingest a batch of PDFs: extract in worker processes, write with one writer.
+"""Ingest a batch of PDFs: extract in worker processes (pipeline.workers), write with one writer.
 
 Each report is written in one transaction; a file that fails leaves one line in the
 summary, one row in `failures`, and nothing else in the database.
@@ -17,33 +17,29 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import multiprocessing
 import os
 import signal
 import sqlite3
-import time
-from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from models.errors import NoTextLayer, SuiviError
 from models.latest import refresh_latest_statuses
 from models.schema import open_db
-from models.store import (mark_linked, pending_links, record_failure, report_rows,
+from models.store import (mark_linked, pending_links, record_failure, report_ids, report_rows,
                           stored_reports, write_report)
 from pipeline.discover import Candidate, assign_identities, discover, display_text, real_path, safe_name
 from extractors.layout import page_texts
 from extractors.pdf_damage import inspect_file
 from extractors.structure_checks import structure_problems
 from pipeline.extract import ExtractSettings, collector_paused, extract_file, load_nlp
+from pipeline.workers import Limits, WorkerPool
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 600.0  # seconds per file: a 300-page report takes well under a minute
 DEFAULT_MAX_MEMORY_MB = 2048  # per worker; the 198-page demo report peaks near 400 MB
-_POLL = 0.2  # seconds between checks of the running workers
 
 
 @dataclass
@@ -60,19 +56,6 @@ class IngestResult:
     def summary(self, db_path: str) -> str:
         return (f"ingested {len(self.ingested)}, skipped {len(self.skipped)} unchanged, "
                 f"failed {len(self.failed)} -> {db_path}")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-file guards; None means no limit (and extraction may run in this process)."""
-
-    timeout: float | None = None  # seconds
-    max_memory_mb: int | None = None  # resident memory of the worker, in MB
-    ocr: bool = False  # OCR image-only PDFs with ocrmypdf (pipeline.ocr)
-
-    @property
-    def needs_worker(self) -> bool:
-        return self.timeout is not None or self.max_memory_mb is not None
 
 
 _NLP = None
@@ -178,20 +161,25 @@ def _run(db, paths: list[str], settings: ExtractSettings, jobs: int, overrides: 
     stats = _load_stats(db)
     _named_directories(paths, result)
     found: list[Candidate] = []
+    hashed: set[str] = set()  # paths read to hash them (their stat is saved again)
     for path in discover(p for p in paths if not _is_pdf_named_dir(p)):
         try:
-            found.append(_candidate(path, stored, by_path, stats))
+            cand, from_stats = _candidate(path, stored, by_path, stats)
+            found.append(cand)
+            if not from_stats:
+                hashed.add(cand.path)
         except OSError as exc:
             shown = display_text(str(path))
             result.failed.append((shown, f"{shown}: cannot read the file ({exc.strerror or exc})"))
             _tick(progress, shown)
-    cands, warnings = assign_identities(found, stored)
+    cands, warnings = assign_identities(found, stored, report_ids(db))
     todo: list[Candidate] = []
     for cand in cands:
         known = stored.get(cand.file_name)
         if known is not None and known.sha256 == cand.sha256 and known.duplicate_of == cand.duplicate_of:
             result.skipped.append(cand.shown)
-            _save_stat(db, cand)
+            if cand.path in hashed:
+                _save_stat(db, cand)
             _tick(progress, cand.shown)
         else:
             if cand.path in warnings:
@@ -204,8 +192,8 @@ def _run(db, paths: list[str], settings: ExtractSettings, jobs: int, overrides: 
             _record_failure(db, cand, error)
             result.failed.append((cand.shown, error))
         _tick(progress, cand.shown)
-    _update_links(db, result)
-    if result.ingested:  # re-ingested reports drop the statuses they had given others
+    linked = _update_links(db, result)
+    if result.ingested or linked:  # re-ingested reports drop the statuses they had given others
         refresh_latest_statuses(db.conn)
 
 
@@ -251,12 +239,13 @@ def _sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _update_links(db, result: IngestResult) -> None:
+def _update_links(db, result: IngestResult) -> bool:
     """Status tables and cross-report links of every report still pending: those just
-    written, and those an interrupted earlier run wrote but did not link."""
+    written, and those an interrupted earlier run wrote but did not link. True when any
+    were linked."""
     todo = pending_links(db)
     if not todo:  # before the imports: pipeline.link loads spaCy's French data (seconds)
-        return
+        return False
     from pipeline.link import update_after_ingest
 
     try:
@@ -266,6 +255,8 @@ def _update_links(db, result: IngestResult) -> None:
         log.debug("linking failed", exc_info=True)
         result.warnings.append(f"linking {len(todo)} report(s) failed ({type(exc).__name__}: {exc}); "
                                "they stay pending: the next ingest or `suivi link` retries")
+        return False
+    return True
 
 
 # Where pdfium looks for fonts on Linux (core/fxge/linux/fx_linux_impl.cpp).
@@ -310,20 +301,19 @@ def _save_stat(db, cand: Candidate) -> None:
         return
 
 
-def _candidate(path: Path, stored: dict, by_path: dict, stats: dict) -> Candidate:
-    """The file's Candidate; its hash comes from the stat cache when size and mtime match
-    what was recorded for the same file (then it is not read)."""
+def _candidate(path: Path, stored: dict, by_path: dict, stats: dict) -> tuple[Candidate, bool]:
+    """The file's Candidate, and True when its hash comes from the stat cache (size and
+    mtime match what was recorded for the same file: then it is not read)."""
     from extractors.layout import sha256_file
 
     st = os.stat(path)
     name, name_bytes = safe_name(path)
     known = by_path.get(real_path(path)) or stored.get(name)
     cached = stats.get(known.file_name) if known else None
-    if cached and cached[0] == st.st_size and cached[1] == st.st_mtime_ns and known.sha256 == cached[2]:
-        sha = cached[2]
-    else:
-        sha = sha256_file(str(path))
-    return Candidate(str(path), name, sha, st.st_size, name_bytes=name_bytes)
+    from_stats = bool(cached and cached[0] == st.st_size and cached[1] == st.st_mtime_ns
+                      and known.sha256 == cached[2])
+    sha = cached[2] if from_stats else sha256_file(str(path))
+    return Candidate(str(path), name, sha, st.st_size, name_bytes=name_bytes), from_stats
 
 
 def _is_pdf_named_dir(raw: str) -> bool:
@@ -349,161 +339,10 @@ def _extract_all(todo: list[Candidate], settings: ExtractSettings, jobs: int, ov
             rows, error = _safe_rows(cand, settings, _override(overrides, cand), limits.ocr, limits.timeout)
             yield cand, rows, error
         return
-    yield from _WorkerPool(max(1, min(jobs, len(todo))), limits).run(todo, settings, overrides)
+    pool = WorkerPool(max(1, min(jobs, len(todo))), limits, _safe_rows)
+    yield from pool.run(todo, settings, lambda cand: _override(overrides, cand))
 
 
 def _override(overrides: dict, cand: Candidate) -> dict | None:
     """The manifest's values for this file (the manifest names files by their base name)."""
     return overrides.get(cand.file_name) or overrides.get(os.path.basename(cand.path))
-
-
-def _worker_main(conn, max_memory_mb: int | None, parent: int | None = None) -> None:
-    """A worker: extract the files the parent sends, one at a time, until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's KeyboardInterrupt
-    _die_with_parent(parent)
-    if max_memory_mb:
-        _cap_address_space(max_memory_mb)
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):  # the parent is gone
-            return
-        if task is None:
-            return
-        cand, settings, overrides, ocr, timeout = task
-        conn.send(_safe_rows(cand, settings, overrides, ocr, timeout))
-
-
-def _die_with_parent(parent: int | None) -> None:
-    """Ask Linux to kill this worker when its parent dies (kill -9 included): without it,
-    an orphaned worker blocked on writing its result would live forever."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the parent-pipe EOF still ends the loop
-        return
-    if parent is not None and os.getppid() != parent:  # the parent died before prctl
-        os._exit(1)
-
-
-def _cap_address_space(max_memory_mb: int) -> None:
-    """A hard backstop behind the parent's resident-memory check: a single huge allocation
-    fails with MemoryError here rather than taking the machine down before the next check.
-    Generous, since the address space counts mapped libraries and the spaCy model."""
-    try:
-        import resource
-
-        cap = (2 * max_memory_mb + 4096) * 1024 * 1024
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard == resource.RLIM_INFINITY or cap < hard:
-            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (ImportError, ValueError, OSError):
-        pass
-
-
-def _rss_mb(pid: int) -> float | None:
-    """Resident memory of a process in MB (Linux /proc), None when unknown."""
-    try:
-        with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-class _Worker:
-    def __init__(self, ctx, max_memory_mb: int | None) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, max_memory_mb, os.getpid()), daemon=True,
-                                name="suivi-ingest-worker")
-        self.proc.start()
-        child.close()
-        self.task: Candidate | None = None
-        self.started = 0.0
-
-    def stop(self, kill: bool = False) -> None:
-        if kill and self.proc.is_alive():
-            self.proc.kill()
-        else:
-            try:
-                self.conn.send(None)
-            except (OSError, ValueError):
-                pass
-        self.proc.join(5)
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join(5)
-        self.conn.close()
-
-
-class _WorkerPool:
-    """N worker processes, each given one file at a time, watched for time and memory."""
-
-    def __init__(self, size: int, limits: Limits) -> None:
-        methods = multiprocessing.get_all_start_methods()
-        # fork: workers start in milliseconds and share the imported modules.
-        self.ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self.size = size
-        self.limits = limits
-
-    def run(self, todo: list[Candidate], settings: ExtractSettings,
-            overrides: dict) -> Iterator[tuple[Candidate, dict | None, str | None]]:
-        pending = deque(todo)
-        workers = [_Worker(self.ctx, self.limits.max_memory_mb) for _ in range(self.size)]
-        try:
-            while pending or any(w.task for w in workers):
-                for i, w in enumerate(workers):
-                    if w.task is None and pending:
-                        cand = pending.popleft()
-                        task = (cand, settings, _override(overrides, cand), self.limits.ocr, self.limits.timeout)
-                        try:
-                            w.conn.send(task)
-                        except (OSError, ValueError):  # an idle worker died: start a fresh one
-                            w.stop(kill=True)
-                            w = workers[i] = _Worker(self.ctx, self.limits.max_memory_mb)
-                            w.conn.send(task)
-                        w.task, w.started = cand, time.monotonic()
-                busy = [w for w in workers if w.task is not None]
-                wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=_POLL)
-                for i, w in enumerate(workers):
-                    if w.task is None:
-                        continue
-                    outcome = self._check(w)
-                    if outcome is None:
-                        continue
-                    cand, (rows, error), replace = w.task, outcome[0], outcome[1]
-                    w.task = None
-                    if replace:
-                        w.stop(kill=True)
-                        workers[i] = _Worker(self.ctx, self.limits.max_memory_mb)
-                    yield cand, rows, error
-        finally:
-            for w in workers:
-                w.stop(kill=w.task is not None)
-
-    def _check(self, w: _Worker):
-        """((rows, error), replace_worker) once the worker's file is done or stopped."""
-        path = w.task.shown
-        if w.conn.poll():
-            try:
-                return w.conn.recv(), False
-            except (EOFError, OSError):
-                pass  # died while sending: fall through to the exit code
-        if not w.proc.is_alive():
-            w.proc.join(1)
-            code = w.proc.exitcode
-            why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            hint = " (out of memory?)" if code == -signal.SIGKILL else ""
-            return (None, f"{path}: the worker reading this file died ({why}){hint}; the other files go on"), True
-        elapsed = time.monotonic() - w.started
-        if self.limits.timeout is not None and elapsed > self.limits.timeout:
-            return (None, f"{path}: stopped after {self.limits.timeout:g} s (time limit; raise it with --timeout)"), True
-        if self.limits.max_memory_mb is not None:
-            rss = _rss_mb(w.proc.pid)
-            if rss is not None and rss > self.limits.max_memory_mb:
-                return (None, f"{path}: stopped at {rss:.0f} MB of memory (limit {self.limits.max_memory_mb} MB;"
-                              f" raise it with --max-memory)"), True
-        return None

@@ -55,8 +55,13 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "series": ("Série", "Série ou collection (manifeste du corpus)."),
         "url": ("Lien", "Adresse publique du rapport."),
         "backend": ("Lecteur PDF", "Bibliothèque utilisée pour lire le PDF."),
-        "status": ("Extraction", "ok, ou partial quand des anomalies ont été relevées (table quality)."),
+        "status": ("Extraction", "ok ; partial quand des anomalies ont été relevées ; repaired quand "
+                                 "le fichier était endommagé et a dû être réparé (table quality)."),
         "ingested_at": ("Ingéré le", "Date et heure de l'ingestion (UTC)."),
+        "path": ("Chemin", "Emplacement du fichier lors de l'ingestion."),
+        "file_name_bytes": ("Nom d'origine (octets)", "Octets du nom de fichier (hexadécimal) quand "
+                                                      "ils ne sont pas de l'UTF-8."),
+        "duplicate_of": ("Copie de", "Rapport au contenu identique (même empreinte) ingéré avant."),
     },
     "recommendations": {
         "id": ("Identifiant", "rapport:rN — stable d'une ingestion à l'autre."),
@@ -296,7 +301,7 @@ FTS = {"recommendations": "recommendations_fts_fr", "pages": "pages_fts_fr",
        "report_tables": "report_tables_fts"}
 EXACT_FTS = ("recommendations_fts", "pages_fts", "sections_fts", "footnotes_fts")
 # Tables of bookkeeping no reader opens.
-HIDDEN_TABLES = ("file_stats", "status_labels")
+HIDDEN_TABLES = ("file_stats", "status_labels", "pending_links")
 # Columns a reader may sort by on the recommendations table: its N° is text ("018/14"),
 # so the order there is `position`; the views give N° as a number.
 UNSORTABLE = {"recommendations": {"number"}}

@@ -60,3 +60,41 @@ def test_generic_office_gets_the_audited_body_and_meets_its_qualified_spelling()
     assert got.owners == ("Ministère en charge des transports terrestres", "Directeur général de 3D")
     assert addressees("La Cour demande au Directeur général de veiller", DDD).owners == ("Directeur général (Dakar Dem Dikk)",)
     assert is_generic("maire") and not is_generic("Directeur général du CETUD")
+
+
+def test_appositive_title_stays_and_places_after_a_comma_stay():
+    got = addressees("La Cour demande au : - Ministre, Secrétaire général de la Présidence de la République de "
+                     "veiller à la mise à jour ; - Président du Conseil d’orientation de veiller")
+    assert got.owners == ("Ministre, Secrétaire général de la Présidence de la République",
+                          "Président du Conseil d’orientation")
+    got = addressees("la Cour demande aux Directeurs régionaux du Développement rural (DRDR) de Thiès, Diourbel, "
+                     "Kaolack et Kaffrine de veiller")
+    assert got.owners == ("Directeurs régionaux du Développement rural (DRDR) de Thiès, Diourbel, Kaolack et Kaffrine",)
+
+
+@pytest.mark.parametrize("text, owners", [
+    # Cour des comptes du Sénégal 2017: addressees without bullets, each followed by its actions
+    ("La Cour demande : Au Ministre chargé de l’Environnement de doter la DEEC : • de ressources suffisantes ; "
+     "Au Directeur de l’Environnement et des Etablissements Publics Classés : • de veiller à une prise en charge",
+     ("Ministre chargé de l’Environnement", "Directeur de l’Environnement et des Etablissements Publics Classés")),
+    ("La Cour invite : Le Ministre des Mines et de l’Industrie : • à mettre en place un mécanisme. Le DAGE • à "
+     "prendre les mesures idoines", ("Ministre des Mines et de l’Industrie", "DAGE")),
+    ("La Cour demande au : Premier Ministre de faire : • prendre toute mesure ; • respecter ses obligations ; "
+     "Directeur général de respecter les dispositions", ("Premier Ministre", "Directeur général")),
+    ("La Cour invite le : Ministre du Commerce, du Secteur informel, de la Consommation, de la Promotion des "
+     "Produits locaux et des PME à assister le CICES ; Directeur général à : • planifier",
+     ("Ministre du Commerce, du Secteur informel, de la Consommation, de la Promotion des Produits locaux et des PME",
+      "Directeur général")),
+    ("La Cour invite fortement le Ministre de l’Economie, des Finances et du Plan à instruire les services",
+     ("Ministre de l’Economie, des Finances et du Plan",)),
+    ("Le Ministre de l’Économie, des Finances et du Plan • à supprimer la caisse d’avances ; • à mettre en œuvre",
+     ("Ministre de l’Économie, des Finances et du Plan",)),
+])
+def test_addressees_without_bullets(text, owners):
+    assert addressees(text).owners == owners
+
+
+def test_the_court_itself_is_no_addressee():
+    got = addressees("La Cour : - recommande au : o Ministre chargé de la Fonction publique, de veiller à la "
+                     "régularité ; - demande au Directeur général de : o veiller au respect")
+    assert got.owners == ("Ministre chargé de la Fonction publique", "Directeur général")

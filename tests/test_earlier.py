@@ -175,7 +175,10 @@ def test_identical_copies_are_flagged_and_never_linked(db, nlp, caplog):
 
 def test_kind_labels_in_french_for_the_pages():
     assert set(FROM_LABELS) == set(TO_LABELS) == set(LINK_KINDS)
-    assert FROM_LABELS["repeats"] == "reprend" and TO_LABELS["follows_up"] == "suivie par"
+    assert FROM_LABELS["repeats"] == "réitère" and TO_LABELS["follows_up"] == "suivie par"
+    from models.views import VIEWS  # the views spell the same words
+    for word in (*FROM_LABELS.values(), *TO_LABELS.values()):
+        assert f"'{word}'" in VIEWS["recommendation_history"]
 
 
 # Two reports, the later one rewording the earlier with synonyms and reordered clauses.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import math
 import re
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -111,9 +112,11 @@ GLYPH = st.builds(
 @given(st.lists(GLYPH, max_size=120))
 def test_layout_keeps_every_character_whatever_the_glyph_order(glyphs):
     page = build_page(RawPage(1, 595.0, 842.0, glyphs, [], 0))
-    ink = sorted(g.text for g in glyphs if g.text != " ")
-    kept = sorted(ch for line in page.lines for ch in line.text if ch != " ")
-    assert kept == ink
+    ink = Counter(g.text for g in glyphs if g.text != " ")
+    kept = Counter(ch for line in page.lines for ch in line.text if ch != " ")
+    # A line drawn twice over itself reads once (extractors/layout/lines.py), so a
+    # character may appear fewer times than it was drawn, but none is lost or invented.
+    assert set(kept) == set(ink) and not kept - ink
     for line in page.lines:
         assert line.text == line.text.strip() and "  " not in line.text
         x0, top, x1, bottom = line.bbox

@@ -134,3 +134,52 @@ def test_page_text_writes_calls_as_superscripts_not_glued_digits():
     doc = Document("x.pdf", "x.pdf", "0", (page,))
     ((_, _, text),) = list(page_texts(doc))
     assert text == "soit 1 939² euros"
+
+
+def test_a_line_the_content_stream_interrupts_is_joined():
+    # GAO-06-1046 p. 48: "A" is drawn, then a heading above, then "cknowledgments"
+    # starting where the "A" ends (on the same baseline, at the same size).
+    a = word("A", 215.94, 55.61, size=7.97)
+    heading = word("GAO Contact", 266.81, 46.61, size=7.97)
+    rest = word("cknowledgments", 215.94 + 0.5 * 7.97, 55.61, size=7.97)
+    page = build_page(RawPage(1, 595.0, 842.0, a + heading + rest, [], 0))
+    assert [ln.text for ln in page.lines] == ["Acknowledgments", "GAO Contact"]
+    # A fragment that starts a word space or more away stays a line of its own.
+    far = word("cknowledgments", 215.94 + 0.5 * 7.97 + 2.0, 55.61, size=7.97)
+    assert [ln.text for ln in build_page(RawPage(1, 595.0, 842.0, a + heading + far, [], 0)).lines] == \
+        ["A", "GAO Contact", "cknowledgments"]
+
+
+def test_ligature_glyphs_read_as_their_letters_in_one_word():
+    from extractors.layout.glyph_fixes import expand_ligatures, split_shared_boxes
+
+    lig = [Glyph("\ufb01", 100.0, 100.0, 110.0, 110.0, 10.0, "Arial", False, False)]
+    glyphs = word("Identi", 70.0, 100) + expand_ligatures(lig) + word("er", 110.0, 100)
+    assert [ln.text for ln in page_of(glyphs).lines] == ["Identifier"]
+    # pdfium gives some ligatures as letters sharing one box (OFNAC 2023 p. 26 "conﬂit").
+    shared = [Glyph("f", 155.5, 164.29, 163.9, 172.69, 8.4, "Arial", False, False),
+              Glyph("l", 155.5, 164.29, 163.9, 172.69, 8.4, "Arial", False, False)]
+    glyphs = word("con", 142.9, 164.29, size=8.4) + split_shared_boxes(shared) + word("it", 163.9, 164.29, size=8.4)
+    assert [ln.text for ln in page_of(glyphs).lines] == ["conflit"]
+
+
+def test_a_block_printed_twice_over_itself_reads_once():
+    once = word("Savoir conduire le diagnostic", 134, 457) + word("aigu ou chronique.", 134, 472)
+    page = page_of(once, once)
+    assert [ln.text for ln in page.lines] == ["Savoir conduire le diagnostic", "aigu ou chronique."]
+
+
+def test_tracked_heading_reads_as_words_not_letters():
+    # OFNAC 2023 p. 10: "RAPPORT D’ACTIVITÉS" set with wide tracking; the boxes leave
+    # the tracking out, so every two letters are 0.15 of the size apart.
+    tracked = []
+    x = 100.0
+    for ch in "RAPPORT D’ACTIVITÉS":
+        if ch == " ":
+            x += 0.6 * 20.0
+            continue
+        tracked.append(Glyph(ch, x, 100.0, x + 10.0, 120.0, 20.0, "Montserrat", True, False))
+        x += 10.0 + 0.15 * 20.0
+    assert [ln.text for ln in page_of(tracked).lines] == ["RAPPORT D’ACTIVITÉS"]
+    # Untracked text keeps a gap of 0.15 of the size as a word space ("sont les").
+    assert [ln.text for ln in page_of(word("sont", 100, 100), word("les", 121.5, 100)).lines] == ["sont les"]

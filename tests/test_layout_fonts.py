@@ -126,3 +126,29 @@ def test_shifted_glyph_ids_are_reported():
     page = Page(7, 595, 842, (Line(7, garbage, (0, 0, 100, 10), "Arial", 10, False, False),))
     issue = page_issue(page)
     assert issue is not None and issue.kind == "unreliable_text" and issue.page == 7
+
+
+FLIPPED = SHARED / "corpus" / "bad" / "flip-042-256-fr-debian-reference.pdf"
+
+
+@pytest.mark.skipif(not FLIPPED.exists(), reason="the bad corpus is not in ../shared")
+def test_lone_surrogates_become_replacement_characters_and_are_counted():
+    # A flipped byte in the Debian reference leaves a lone surrogate on p. 198 (pdfium).
+    reader = open_backend(str(FLIPPED), "pdfium")
+    try:
+        raw = reader.page(198)
+    finally:
+        reader.close()
+    text = _text(raw)
+    assert not re.search("[\ud800-\udfff]", text)
+    assert text.count("\ufffd") == 1
+    assert [(i.kind, i.page, i.count) for i in raw.issues] == [("invalid_unicode", 198, 1)]
+    text.encode("utf-8")  # valid UTF-8 now
+
+
+def test_valid_unicode_leaves_astral_characters_alone():
+    from extractors.layout.glyph_fixes import valid_unicode
+
+    assert valid_unicode("note 𝟙 ok", 3) == ("note 𝟙 ok", [])
+    fixed, issues = valid_unicode("a\ud800b\udfffc", 4)
+    assert fixed == "a\ufffdb\ufffdc" and issues[0].count == 2 and issues[0].page == 4

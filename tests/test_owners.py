@@ -126,3 +126,10 @@ def test_secretariat_d_etat_spellings_are_one_body():
     a = canonical_owner("Secrétariat d'etat chargé du numérique")
     b = canonical_owner("Secrétariat d’État chargé du numérique")
     assert a.key == b.key and a.label == b.label == "Secrétariat d'État chargé du numérique"
+
+
+def test_audited_body_in_parentheses_is_context_not_directorates():
+    c = canonical_owner("Directeur général (Dakar Dem Dikk)")
+    assert (c.key, c.label, c.acronym) == ("directeur-general-dakar-dem-dikk", "Directeur général (Dakar Dem Dikk)", None)
+    assert canonical_owner("Directeur général (Dakar Dem Dikk)").key != canonical_owner("Directeur général (ANAMO)").key
+    assert canonical_owner("Directeur général de 3D").label == "Directeur général de 3D"

@@ -205,6 +205,9 @@ def test_real_2017_annual_report_groups_and_follow_up(real):
     assert [r.number for r in ofor] == list(range(1, 21))
     assert (ofor[12].page, ofor[12].owner) == (176, "Ministre de l’Hydraulique et de l’Assainissement")
     assert recs[0].text.startswith("La Cour demande au MEFP de présenter, à l’avenir, la loi de")
+    # the condensé tables number afresh and reorder (LFI body n° 3 is row 6, p. 237): met by wording
+    assert [r.summary_page for r in recs[:4]] == [236, 236, 237, 237]
+    assert sum(1 for r in recs if r.summary_page) >= 76
     assert all(r.page < 253 for r in recs)  # the replies' "RECOMMANDATION 17 :" rows are not statements
     earlier = ext.earlier_recommendations
     assert len(earlier) == 116
@@ -213,3 +216,19 @@ def test_real_2017_annual_report_groups_and_follow_up(real):
         ("3", 209, "implemented", "I. L’Agence de l’Informatique de l’Etat (ADIE)")
     assert first.status_term == "Les recommandations effectivement mises en œuvre"
     assert sum(1 for e in earlier if e.status == "no_longer_relevant") == 2  # CDC, « sans objet »
+
+
+def test_a_data_table_with_status_words_is_no_follow_up_table():
+    from extractors.recommendations.followup import earlier_from_table
+    from models.records import Table
+    works = Table(None, "Marchés de travaux", 38, (
+        ("Numéro du marché", "Objet du marché", "Montant TTC", "Année d’achèvement"),
+        ("T-258/11", "Travaux de construction du siège", "7 045 156 359", "En cours"),
+        ("T/1904/15", "Travaux de construction du lycée", "4 785 965 891", "en cours")))
+    assert earlier_from_table(works) == []
+    follow = Table(None, "Suivi", 12, (
+        ("N°", "Libellé Recommandation", "Degré de la mise en œuvre"),
+        ("1", "Conclure un pacte d’actionnaires.", "Totalement"),
+        ("1 3", "Disposer d’organisations plus performantes.", "Partiel- lement")))
+    got = [(e.number, e.status, e.status_term) for e in earlier_from_table(follow)]
+    assert got == [("1", "implemented", "Totalement"), ("13", "partially_implemented", "Partiel- lement")]

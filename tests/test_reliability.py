@@ -375,3 +375,17 @@ def test_ingest_warns_when_no_system_font_is_found(tmp_path, monkeypatch):
     monkeypatch.setattr(ingest_mod, "system_fonts_present", lambda: False)
     result = run([tmp_path / "a.pdf"], tmp_path / "r.db")
     assert result.warnings == [ingest_mod.NO_FONTS_WARNING] and result.ingested
+
+
+def test_a_copied_folder_is_the_same_reports_and_a_changed_namesake_is_another(tmp_path):
+    (tmp_path / "a").mkdir()
+    text_pdf(tmp_path / "a" / "x.pdf", text="Alpha")
+    db = tmp_path / "r.db"
+    run([tmp_path / "a"], db)
+    shutil.copytree(tmp_path / "a", tmp_path / "copie")
+    again = run([tmp_path / "copie"], db)
+    assert len(again.skipped) == 1 and not again.ingested and not again.warnings
+    (tmp_path / "b").mkdir()
+    text_pdf(tmp_path / "b" / "x.pdf", text="Beta")  # same name, other content, a/x.pdf still there
+    other = run([tmp_path / "b"], db)
+    assert len(other.ingested) == 1 and set(reports(db)) == {"x", "b-x"}

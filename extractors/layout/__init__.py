@@ -13,13 +13,13 @@ from extractors.layout.backend import (BACKENDS, Backend, Glyph, RawPage, check_
                                        clean_font_name, iter_pages, open_backend)
 from extractors.layout.lines import build_page, cell_borders, make_line
 from extractors.layout.reliability import page_issue
-from extractors.layout.running import HEADER_ZONE, label_of, mark_running_lines, page_texts
+from extractors.layout.running import HEADER_ZONE, label_of, mark_running_lines, page_text, page_texts
 from models.document import Document, TextIssue
 from models.errors import NoTextLayer
 
 __all__ = ["BACKENDS", "Backend", "Glyph", "HEADER_ZONE", "RawPage", "TextIssue", "build_page", "cell_borders",
            "check_pdf_file", "clean_font_name", "iter_pages", "label_of", "make_line", "mark_running_lines",
-           "open_backend", "page_texts", "read_document", "sha256_file"]
+           "open_backend", "page_text", "page_texts", "read_document", "sha256_file"]
 
 
 def sha256_file(path: str) -> str:

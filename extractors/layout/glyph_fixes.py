@@ -8,7 +8,12 @@ word is cut ("conf" … "lit"). Both become one glyph per letter, the box shared
 """
 from __future__ import annotations
 
+import re
+
 from extractors.layout.backend import Glyph
+from models.document import TextIssue
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
              "\ufb05": "st", "\ufb06": "st"}
@@ -48,3 +53,17 @@ def split_shared_boxes(glyphs: list[Glyph]) -> list[Glyph]:
 def _share_out(g: Glyph, letters: str) -> list[Glyph]:
     step = (g.x1 - g.x0) / len(letters)
     return [g._replace(text=ch, x0=g.x0 + k * step, x1=g.x0 + (k + 1) * step) for k, ch in enumerate(letters)]
+
+
+def valid_unicode(text: str, page: int) -> tuple[str, list[TextIssue]]:
+    """`text` with lone surrogates (a damaged text layer) as U+FFFD, and the issue to report.
+
+    SQLite, JSON and the browser refuse them (a flipped byte in the Debian reference,
+    p. 198); the layout stage is where text is made valid, once, for every later stage.
+    """
+    if not _SURROGATE.search(text):
+        return text, []
+    fixed, count = _SURROGATE.subn("\ufffd", text)
+    return fixed, [TextIssue("invalid_unicode", page,
+                             f"{count} caractère{'s' if count > 1 else ''} invalide{'s' if count > 1 else ''} "
+                             f"(demi-paire de substitution) remplacé{'s' if count > 1 else ''} par U+FFFD", count)]

@@ -7,6 +7,7 @@ footnote calls never glue onto numbers.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections import Counter
 from math import inf
@@ -24,9 +25,68 @@ _NUMBERING_TOKEN = re.compile(r"[\dIVXivx]{1,4}([.)]\d{0,3}){0,5}[.)]?|[A-Za-z][
 
 def build_page(raw: RawPage) -> Page:
     borders = cell_borders(raw.rules)
-    lines = [line for chunk, ink, size, widest in _group_lines(raw.number, raw.glyphs)
+    lines = [line for chunk, ink, size, widest in _join_fragments(_group_lines(raw.number, raw.glyphs))
              for line in _split_gaps(raw.number, chunk, ink, size, widest, borders)]
+    lines = _without_overprints(lines)
     return Page(raw.number, raw.width, raw.height, tuple(lines), tuple(raw.rules), None, raw.image_count)
+
+
+def _without_overprints(lines: list[Line]) -> list[Line]:
+    """Lines drawn twice at the same place (a text block printed over itself for a
+    bolder look: pdfplumber's issue 71 example) are read once, as pdftotext does."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for line in lines:
+        key = (line.text, round(line.bbox[0]), round(line.bbox[1]))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(line)
+    return out
+
+
+def _join_fragments(groups):
+    """A line the content stream interrupts, put back together.
+
+    Producers sometimes draw a word's first letter before the rest of the line (GAO-06-1046
+    p. 48: the "A" of "Acknowledgments", then "GAO Contact and Staff" above, then
+    "cknowledgments"). A group that starts, on the same baseline and at the same size,
+    where an earlier group ends (closer than a word space) continues it.
+    """
+    if len(groups) < 2:
+        return groups
+    out: list = []
+    ends: dict[tuple[int, int], int] = {}  # (bottom, x1) of a group's last ink, rounded -> index in out
+    for group in groups:
+        glyphs, ink, main, widest = group
+        first = ink[0]
+        found = None
+        bx, by = round(first.x0), round(first.bottom)
+        for key in ((bx, by), (bx - 1, by), (bx + 1, by), (bx, by - 1), (bx, by + 1)):
+            j = ends.get(key)
+            if j is None:
+                continue
+            p_glyphs, p_ink, p_main, p_widest = out[j]
+            last = p_ink[-1]
+            gap = first.x0 - last.x1
+            if (abs(last.bottom - first.bottom) <= 0.5 and abs(last.size - first.size) <= 0.5
+                    and -0.5 <= gap <= WORD_GAP * max(first.size, 1.0)):
+                found = j
+                break
+        if found is None:
+            out.append(group)
+        else:
+            p_glyphs, p_ink, p_main, p_widest = out[found]
+            gap = first.x0 - p_ink[-1].x1
+            del ends[(round(p_ink[-1].x1), round(p_ink[-1].bottom))]
+            kept = len(p_glyphs)
+            while kept and p_glyphs[kept - 1].text == " ":  # the stream's break, not a space:
+                kept -= 1  # the gap is narrower than a word space
+            out[found] = (p_glyphs[:kept] + glyphs, p_ink + ink, max(p_main, main), max(p_widest, widest, gap))
+            glyphs, ink = out[found][0], out[found][1]
+        index = len(out) - 1 if found is None else found
+        ends[(round(ink[-1].x1), round(ink[-1].bottom))] = index
+    return out
 
 
 def cell_borders(rules) -> list[tuple[float, float, float]]:
@@ -253,10 +313,26 @@ def _styled_spans(glyphs: list[Glyph], columns) -> tuple[list[Span], tuple[float
     n = len(sizes)
     if (sizes.count(size) == n and fonts.count(font) == n and bolds.count(bold) == n
             and italics.count(italic) == n and size > 0.82 * size):
-        return [Span(_plain_text(glyphs, size), x0s[0], x1s[-1], font, size, bold, italic, False)], style
+        return [Span(_plain_text(glyphs, size, _tracking(x0s, x1s)), x0s[0], x1s[-1], font, size, bold, italic,
+                     False)], style
     # Counter keeps insertion order, so a tie goes to the first seen.
     style, _ = Counter(zip(sizes, fonts, bolds, italics)).most_common(1)[0]
-    return _spans(glyphs, style[0], _baseline(bottoms, sizes, style[0])), style
+    return _spans(glyphs, style[0], _baseline(bottoms, sizes, style[0]), _tracking(x0s, x1s)), style
+
+
+def _tracking(x0s, x1s) -> float:
+    """The spacing a line adds between all its letters (character spacing, tracking).
+
+    Readers' boxes leave it out, so a heading set with wide tracking ("R A P P O RT",
+    OFNAC 2023 p. 10) shows a gap between every two letters; word spaces are gaps wider
+    than this plus WORD_GAP of the size. Read as the lower fifth of the gaps between
+    neighbours, 0 for most lines (and for lines of fewer than five glyphs).
+    """
+    if len(x0s) < 5:
+        return 0.0
+    gaps = sorted(map(operator.sub, x0s[1:], x1s[:-1]))
+    low = gaps[len(gaps) // 5]
+    return low if low > 0.0 else 0.0
 
 
 def _baseline(bottoms, sizes, size: float) -> float:
@@ -268,13 +344,13 @@ def _baseline(bottoms, sizes, size: float) -> float:
     return max(bottoms) if baseline is None else baseline
 
 
-def _plain_text(glyphs: list[Glyph], size: float) -> str:
+def _plain_text(glyphs: list[Glyph], size: float, tracking: float = 0.0) -> str:
     """The text of a line in one style: `_spans` with a single run and a fixed gap.
 
     Only three fields of each glyph are read, by index (unpacking a NamedTuple goes
     through its iterator, slower on a loop run once per glyph of the report).
     """
-    min_gap = WORD_GAP * size
+    min_gap = WORD_GAP * size + tracking
     parts: list[str] = []
     last_x1 = 0.0
     pending_space = False
@@ -291,7 +367,7 @@ def _plain_text(glyphs: list[Glyph], size: float) -> str:
     return "".join(parts)
 
 
-def _spans(glyphs: list[Glyph], size: float, baseline: float) -> list[Span]:
+def _spans(glyphs: list[Glyph], size: float, baseline: float, tracking: float = 0.0) -> list[Span]:
     """Runs of one style (font, size, bold, italic, superscript) as Spans.
 
     A space, or a gap wider than WORD_GAP of the size, between two inked glyphs puts one
@@ -311,7 +387,8 @@ def _spans(glyphs: list[Glyph], size: float, baseline: float) -> list[Span]:
             pending_space = True
             continue
         k = (font, g_size, bold, italic, g_size <= small and bottom < raised)
-        space = started and (pending_space or x0 - last_x1 > WORD_GAP * (g_size if g_size > last_size else last_size))
+        space = started and (pending_space
+                             or x0 - last_x1 > WORD_GAP * (g_size if g_size > last_size else last_size) + tracking)
         if k != key:
             if started:
                 spans.append(Span("".join(parts), run_x0, last_x1, *key))

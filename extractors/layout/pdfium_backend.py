@@ -11,7 +11,7 @@ import struct
 from typing import Iterator
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
-from extractors.layout.glyph_fixes import LIGATURES, expand_ligatures, split_shared_boxes
+from extractors.layout.glyph_fixes import LIGATURES, expand_ligatures, split_shared_boxes, valid_unicode
 from extractors.layout.pdfium_fonts import FontMemo, repair_codes
 from models.document import OutlineEntry, Rule, TextIssue
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
@@ -297,6 +297,8 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
     fast = _fast(raw)
     tp_ptr = ctypes.cast(tp, ctypes.c_void_p).value
     text, issues = repair_codes(raw, tp, _page_text(raw, fast, tp, tp_ptr, count), fonts, page)
+    text, invalid = valid_unicode(text, page)
+    issues += invalid
     # Written for speed, half a million characters per report: pdfium is asked only
     # for what is not known yet, and the common character takes one set test.
     rect = raw.FS_RECTF()

@@ -6,7 +6,7 @@ tests compare the two. Bookmarks are read with pypdfium2, which resolves their t
 from __future__ import annotations
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
-from extractors.layout.glyph_fixes import expand_ligatures, split_shared_boxes
+from extractors.layout.glyph_fixes import expand_ligatures, split_shared_boxes, valid_unicode
 from extractors.layout.plumber_fonts import PlumberFonts
 from models.document import OutlineEntry, Rule
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
@@ -81,6 +81,10 @@ def _plumber_page(page, fonts: PlumberFonts | None = None) -> RawPage:
     chars = page.chars
     texts, issues = (fonts or PlumberFonts()).read(page, [c["text"] for c in chars],
                                                    [str(c.get("fontname", "")) for c in chars])
+    joined, invalid = valid_unicode("\x00".join(texts), page.page_number)
+    if invalid:
+        texts = joined.split("\x00")
+        issues = [*issues, *invalid]
     glyphs: list[Glyph] = []
     for c, text in zip(chars, texts):
         name = clean_font_name(str(c.get("fontname", "")))

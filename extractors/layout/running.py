@@ -114,7 +114,12 @@ def _readable(line: Line) -> str:
     return " ".join("".join(parts).split())
 
 
+def page_text(page: Page) -> str:
+    """The page's text as the `pages` table stores it, one line per line."""
+    return "\n".join(_readable(line) for line in page.lines)
+
+
 def page_texts(doc: Document) -> Iterable[tuple[int, str | None, str]]:
     """(page, printed label, text) for the full-text `pages` table."""
     for page in doc.pages:
-        yield page.number, page.label, "\n".join(_readable(line) for line in page.lines)
+        yield page.number, page.label, page_text(page)

@@ -20,9 +20,9 @@ from extractors.recommendations.conventions import matches
 
 # The verb that addresses a recommendation, after its subject ("La Cour", "la chambre",
 # "L'Office …", "la mission") or opening a bullet ("- recommande au : …").
-_VERB = re.compile(r"(?:^|(?<=\s))(?:demande|recommande|invite|exhorte|engage|enjoint|préconise|suggère)(?:nt)?\b")
+_VERB = re.compile(r"(?:^|(?<=\s))(?:demande|recommande|invite|exhorte|encourage|engage|enjoint|préconise|suggère)(?:nt)?\b")
 # A bullet inside a joined statement: "- ", "• ", "o ", "§ " (▪ read by the text layer), "ü " (✓).
-_BULLET = re.compile(r"(?:^|\s)(?:[-–—•▪■●◦§ü✓✔➢►]|o)\s+(?=\S)")
+_BULLET = re.compile(r"(?:^|\s)(?:[-–—•▪■●◦§ü✓✔➢►\uf000-\uf0ff]|o)\s+(?=\S)")  # U+F0xx: a Wingdings bullet
 # How an addressee is introduced: "au", "aux", "à l'", "à la", "à", or an article after "invite".
 _PREP = r"(?:[aA]ux?\b|[àÀA]\s+l['’]\s*|[àÀA]\s+la\b|[àÀ](?=\s+\p{Lu}))"
 _ARTICLE = r"(?:(?:le|la|les|Le|La|Les)\s+|[lL]['’]\s*)"
@@ -36,9 +36,11 @@ _ACTION = re.compile(
              |en\s+concertation|en\s+lien|avec\s+l['’]appui)\b   # a co-actor follows
     | ,?\s+(?:de|d['’]|à|afin\s+de|pour)\s*                    # "de veiller", ", de procéder", "à faire",
         (?:ne\s+(?:plus\s+|pas\s+)?|tout\s+|bien\s+|mieux\s+)?{_INF}  # "de ne plus", "de tout mettre"
-    | ,?\s+(?:de|d['’])\s*(?=:)                               # "Directeur général de :"
+    | ,?\s+(?:de|d['’]|à)\s*(?=:)                            # "Directeur général de :", "… du CICES à :"
     | ,\s+(?:en\s+vue\s+d|afin\s+d|pour\s+)                     # a purpose: ", en vue d'améliorer …"
-    | \s+(?:prendre|veiller|faire|mettre|procéder|respecter)\b  # a missing "de": "au maire prendre" (sic)
+    | \s+(?:[Pp]rendre|[Vv]eiller|[Ff]aire|[Mm]ettre|[Pp]rocéder|[Rr]especter)\b  # a missing "de": "au maire prendre" (sic)
+    | (?P<object>(?<!\b(?:de|à|et|du|des|ou|par|pour|sur|avec|en|dans))\s+(?:la|le|les|l['’]|une?)\s*(?=\p{{Ll}}))
+      # the object right after an office: "au Ministre de l'Eau et de l'Assainissement la mise en place"
     | (?<!\bet|,)\s+(?:au|aux|à\s+la|à\s+l['’])\s*(?=\p{{Ll}})  # "invite le maire au respect de …"
     """,
     re.VERBOSE,
@@ -50,13 +52,20 @@ _STOP = re.compile(r"(?<!\b(?:M|Mme|MM|Dr))[.;]\s|[.;]?$")
 _SPLIT = re.compile(r"\s+et\s+(?:au|aux|à\s+la|à\s+l['’]|à|le|la|les|l['’])\s*|,\s+(?:au|aux|à\s+la|à\s+l['’]|à)\s+")
 # A named person: "M. Moustapha BADJI", "Mme …", "El Hadji Malick GUEYE".
 _PERSON = re.compile(r"\b(?:M\.|Mme\.?|Monsieur|Madame)\s|\b\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)*\s+\p{Lu}{2,}\b")
-_MAX_WORDS = 16
+_MAX_WORDS = 22
 
 
 @dataclass(frozen=True)
 class Addressees:
     owner: str | None  # the addressee phrases as printed, " ; " between them
     owners: tuple[str, ...]  # each addressee once, with the audited body after a generic office
+
+
+# Where a new addressee starts without a bullet (Cour des comptes du Sénégal 2017): "La Cour
+# demande : Au Ministre … de … ; Au DAGE : • de …", "La Cour invite : Le Premier Ministre : • à
+# … . Le Ministre de …", "La Cour demande au : Premier Ministre de … ; Directeur général de …".
+_ADDRESSEE_BREAK = re.compile(
+    r"(?<=[.;:])\s+(?=(?:Au|Aux|À|A\s+l['’]|Le|La|Les|L['’])\s*\p{Lu})|(?<=;)\s+(?=\p{Lu})")
 
 
 def _phrase(text: str, action: bool = True, max_words: int = _MAX_WORDS) -> str | None:
@@ -72,6 +81,8 @@ def _phrase(text: str, action: bool = True, max_words: int = _MAX_WORDS) -> str 
     if not m or m.start() == 0:
         return None
     phrase = text[: m.start()].strip(" ,")
+    if m.groupdict().get("object") and not phrase[:1].isupper():
+        return None  # only an office ("Ministre de …") is followed straight by its object
     if not phrase or len(phrase.split()) > max_words or not re.match(r"[\p{L}]", phrase):
         return None
     return phrase
@@ -80,10 +91,17 @@ def _phrase(text: str, action: bool = True, max_words: int = _MAX_WORDS) -> str 
 def _after_verb(rest: str, articles: bool) -> tuple[str | None, str]:
     """What follows the verb: ("open", "") for "demande :", ("bare", "") for "demande au :",
     else ("phrase", the addressee)."""
-    if re.match(r"\s*:", rest):
-        return "open", ""
-    if re.match(rf"\s*{_PREP}\s*:", rest):
-        return "bare", ""
+    if m := re.match(r"\s*:\s*", rest):  # "demande : Au Ministre … de …" on the same line
+        after = rest[m.end():]
+        p = re.match(rf"(?:{_PREP}|{_ARTICLE})\s*", after)
+        return "open", (_phrase(after[p.end():]) or "") if p else ""
+    if m := re.match(rf"\s*{_PREP}\s*:\s*", rest):  # "demande au : Premier Ministre de faire …"
+        after = rest[m.end():]
+        return "bare", (_phrase(after) or "") if re.match(r"\p{Lu}", after) else ""
+    rest = re.sub(r"^\s+\p{Ll}+ment\b", "", rest)  # "invite fortement le Ministre"
+    if m := re.match(rf"\s*{_ARTICLE}:\s*", rest):  # "invite le : Ministre … à …"
+        after = rest[m.end():]
+        return "bare", (_phrase(after) or "") if re.match(r"\p{Lu}", after) else ""
     m = re.match(rf"\s*,?\s*(?:{_PREP}|{_ARTICLE})\s*" if articles else rf"\s*,?\s*{_PREP}\s*", rest)
     if not m:
         return None, ""
@@ -92,7 +110,7 @@ def _after_verb(rest: str, articles: bool) -> tuple[str | None, str]:
 
 def addressee_phrases(text: str) -> list[str]:
     """Each addressee phrase of a statement, in printed order."""
-    segments = [s for s in _BULLET.split(text) if s.strip()]
+    segments = [p for s in _BULLET.split(text) for p in _ADDRESSEE_BREAK.split(s) if p.strip()]
     if not segments:
         return []
     found: list[str] = []
@@ -112,14 +130,28 @@ def addressee_phrases(text: str) -> list[str]:
             if m and (p := _phrase(seg[m.end():], max_words=3 * _MAX_WORDS)):
                 found.append(p)
                 mode = "phrase"
+            elif ((m := re.match(rf"{_ARTICLE}(?!Cour\b|[Cc]hambre\b|[Mm]ission\b|Office\b)(?=\p{{Lu}}|directeurs?\b|chefs?\b)",
+                                 seg)) and len(segments) > 1):
+                # an item of a list whose lead-in said "La Cour invite :": "Le Ministre … • à supprimer …"
+                rest = seg[m.end():]
+                p = _phrase(rest) or (rest.strip(" :") if len(rest.split()) <= _MAX_WORDS
+                                      and re.match(rf"\s*(?:à|de|d['’])\s*{_INF}", segments[1]) else None)
+                if p:
+                    found.append(p)
+                    mode = "open"
             continue
         if mode == "phrase":
             continue  # the lead-in named the addressee: its bullets are actions ("de veiller : - à la …")
         if mode == "bare" and re.match(r"\p{Lu}", seg):
-            p = _phrase(seg)
+            rest = seg
         else:
             m = re.match(rf"{_PREP}\s*" if mode != "open" else rf"(?:{_PREP}|{_ARTICLE})\s*", seg)
-            p = _phrase(seg[m.end():]) if m else None
+            rest = seg[m.end():] if m else None
+        p = _phrase(rest) if rest else None
+        if (p is None and rest and mode in ("open", "bare") and k + 1 < len(segments)
+                and len(rest.split()) <= _MAX_WORDS and re.match(r"\p{Lu}", rest)
+                and re.match(rf"\s*(?:à|de|d['’])\s*{_INF}", segments[k + 1])):
+            p = rest.strip(" :")  # "Le DAGE • à prendre …": the addressee, then its actions as bullets
         if p:
             found.append(p)
     return found
@@ -127,13 +159,16 @@ def addressee_phrases(text: str) -> list[str]:
 
 def split_phrase(phrase: str) -> list[str]:
     """The addressees of one phrase; an appositive office after a comma stays with a named
-    person ("M. X, régisseur des recettes") and is dropped after an office ("représentant de
-    l'Etat, responsable du contrôle budgétaire")."""
+    person ("M. X, régisseur des recettes") or a title ("Ministre, Secrétaire général de la
+    Présidence") and is dropped after an office ("représentant de l'Etat, responsable du
+    contrôle budgétaire")."""
     out = []
     for part in _SPLIT.split(phrase):
         part = part.strip(" ,")
-        if "," in part and not _PERSON.search(part):
-            part = part.split(",")[0].strip()
+        head, _, rest = part.partition(",")
+        if (rest and not _PERSON.search(part) and re.match(r"\s*\p{Ll}", rest)
+                and not re.match(r"\s*(?:de|des|du|d['’]|et|la|le|les|l['’])\b", rest)):  # "Ministre de l'Economie, des Finances"
+            part = head.strip()  # "représentant de l'Etat, responsable du contrôle budgétaire"
         if part:
             out.append(part)
     return out
@@ -173,8 +208,8 @@ def addressees(text: str | None, audited: str | None = None) -> Addressees:
             m = re.match(r"(.+?)\s+(?:de\s+la|de\s+l['’]|du|de|des)\s*(.+)$", who)
             if m and is_generic(m.group(1)) and _fold(m.group(2)) in own:
                 key = _fold(m.group(1))  # "Directeur général de 3D" is the audited body's "Directeur général"
-            if key in seen:
-                continue
+            if key in seen or (not is_generic(who) and any(k.startswith(key + " ") for k in seen)):
+                continue  # "Directeur de l'Environnement" after "Directeur de l'Environnement et des …"
             seen.add(key)
             owners.append(f"{who} ({context})" if context and is_generic(who) else who)
     return Addressees(" ; ".join(phrases), tuple(owners))

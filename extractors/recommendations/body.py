@@ -14,6 +14,7 @@ import regex as re
 
 from extractors.recommendations.patterns import (EN_ITEM, EN_LEAD_IN, EN_REC_HEADING, SHORT_STATEMENT,
                                                  STATEMENT)
+from extractors.recommendations.conventions import matches
 from extractors.recommendations.labels import label_at, statement_after, text_margin
 from models.document import BBox, Document, Line, Page
 
@@ -165,8 +166,12 @@ def _boxes_statement(page: Page, lines: list[Line], j: int) -> bool:
     box = _box_around(page, lines[j])
     if box is None:
         return False
+    holds_more = any(l.top > lines[j].bottom - 1 and l.bottom <= box[3] + 2 and l.x0 >= box[0] - 2
+                     for l in lines[j + 1:j + 3])
     if not label_at(lines[j], lines[j].x0):
-        return True  # the label and its wording on one line, in a box
+        # the label and its wording in a box; a box around that line alone, whose sentence
+        # runs on ("… Directeur de"), is a fill behind the line, not the statement's frame
+        return holds_more or bool(re.search(r"[.;!?)»]\s*$", lines[j].plain_text))
     return any(l.top > lines[j].bottom - 1 and l.bottom <= box[3] + 2 and l.x0 >= box[0] - 2
                for l in lines[j + 1:j + 3])
 
@@ -210,6 +215,8 @@ def find_statements(doc: Document) -> list[BodyStatement]:
                 m = STATEMENT.match(text)
             if not m:
                 m = label_at(ln, margin)  # "Recommandation 36", "n° 01": a label alone, no separator needed
+            if not m:
+                m = matches("label-lead-in", text)  # "Recommandation n°28 la Cour recommande à …"
             if m:
                 if not _boxes_statement(page, lines, j):
                     # no box: the statement runs to the next label, heading or paragraph

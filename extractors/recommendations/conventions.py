@@ -45,6 +45,13 @@ REGISTRY: tuple[Convention, ...] = (
          "Recommandation n°1 : La Cour demande"),
         "Cour des comptes du Sénégal: Dakar Dem Dikk p. 12, Parcelles Assainies p. 121"),
     Convention(
+        "label-lead-in", "label-lead-in", P.LABEL_LEAD_IN,
+        ("Recommandation n°28 la Cour recommande à Monsieur Oumar SANE, Directeur de",
+         "Recommandation 4 La Cour demande au maire de veiller"),
+        ("Recommandation n°7 de la Cour des comptes reste d'actualité",
+         "Recommandation 3 la Cour l’a déjà formulée en 2015"),
+        "Cour des comptes du Sénégal, semences arachidières (2022)"),
+    Convention(
         "label-bare", "label-bare", P.BARE_LABEL,
         ("n° 01", "°33", "n° 57_ :", "N° 4 :"),
         ("n° 2013-10", "N°395/MCIG", "n° 864 précité.", "n° 12 du 3 mars"),
@@ -162,6 +169,16 @@ REGISTRY: tuple[Convention, ...] = (
          "Réponse du ministre de l’économie"),
         ("Les réponses apportées par la mission", "Recommandations", "Réponse"),
         "Cour des comptes du Sénégal 2017 p. 254"),
+    Convention(
+        "summary-wording-header", "summary-wording-header", L.SUMMARY_TEXT_HEADER,
+        ("Libellé de la recommandation", "Intitulé de la recommandation"),
+        ("Recommandation", "Libellé du compte"),
+        "Cour des comptes du Sénégal 2017 pp. 236-251"),
+    Convention(
+        "summary-owner-header", "summary-owner-header", L.SUMMARY_OWNER_HEADER,
+        ("Destinataire", "Destinataire de la recommandation"),
+        ("La Cour demande au destinataire", "Recommandation"),
+        "Cour des comptes du Sénégal 2017 pp. 236-251"),
     Convention(
         "list-heading", "list-heading", L.LIST_HEADING,
         ("IV. Les recommandations de la Cour", "Recommandations", "____RECOMMANDATIONS____"),

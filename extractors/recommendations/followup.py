@@ -29,6 +29,8 @@ from models.records import EarlierRecommendation, Table
 
 # A mark in a status column: "X", "x", a tick, a bullet, "oui".
 MARK = re.compile(r"^\s*(?:[xX×✔✓☑●•■]|oui|OUI|Oui)\s*$")
+# A header cell that says the rows are recommendations: "Recommandation", "Libellé Recommandation".
+_NAMES_RECOMMENDATIONS = re.compile(r"recommand|recommend|preconis|proposition|conclusion")
 # The title an earlier report is cited by: the text in « » of the caption or the lines above.
 CITED = re.compile(r"«\s*(?P<title>[^«»]{5,300}?)\s*»")
 # A recommendation reprinted in prose: "✔ la recommandation n°3 : …", "Recommandation n°9 :",
@@ -74,6 +76,8 @@ def earlier_from_table(table: Table, context: str = "",
     ncols = max(len(r) for r in rows)
     rows = [r + [""] * (ncols - len(r)) for r in rows]
     head = rows[0]
+    if not any(_NAMES_RECOMMENDATIONS.search(fold(h)) for h in head):
+        return out  # "Numéro du marché | … | En cours": a data table with a status word (ACBEP 2024)
     marks = {c: h for c, h in enumerate(head) if _header_status(h)}
     cites = _cited(context) or _cited(table.caption or "")
     if len(marks) >= 2:

@@ -19,9 +19,10 @@ from models.document import Document, Line
 
 # A heading interrupts a statement: "2.1.3 Les violences", "2.1.Manquements", "1-2-3- Recours",
 # "B- Non-respect", "III. GESTION", "C. Les marchés".
-_HEADING = re.compile(r"^\s*(?:\d+(?:[.-]\d+)*[.-]?|[IVXL]+\s*[.-]|[A-H]\s*[.-])\s*\p{Lu}")
+_HEADING = re.compile(r"^\s*(?:(?:\d+(?:[.-]\d+)*[.-]?|[IVXL]+\s*[.-]|[A-H]\s*[.-])\s*\p{Lu}"
+                      r"|\d{1,2}(?:\.\d{1,2}){2,5}\.?\s+\p{Ll})")  # "2.2.1.2 le non-respect …", never "2011-819 du"
 # A line that goes on an open statement after a gap: a bullet, or lower case.
-_BULLET = re.compile(r"^\s*(?:[-–—•▪■●◦○§ü✓✔➢►*]|o\s|\(?[a-z]\)|\(?[ivx]+\))")
+_BULLET = re.compile(r"^\s*(?:[-–—•▪■●◦○§ü✓✔➢►*\uf000-\uf0ff]|o\s|\(?[a-z]\)|\(?[ivx]+\))")
 _LOWER = re.compile(r"^\s*\p{Ll}")
 _OPEN_END = re.compile(r"[:;,]\s*$|\b(?:de|du|des|la|le|les|à|au|aux|et|ou|en|par|pour|d['’]|l['’])\s*$")
 

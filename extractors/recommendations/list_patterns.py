@@ -100,3 +100,9 @@ OWNER_PREFIX = re.compile(r"^(?:[Aa]ux?\s+|[àÀ]\s+(?:la\s+|l['’]\s*|les\s+)?
 REPLIES_TITLE = re.compile(
     r"^\s*(?:Annexe\s*(?:n\s*°\s*)?\d*\s*[:.–-]?\s*)?(?:R[ÉEée]PONSES?|R[ée]ponses?)\s+(?:des?|du|aux?)\b",
     re.IGNORECASE)
+
+# The header cells of a summary table whose rows are matched by wording (summary_wording.py):
+# "Libellé de la recommandation" | "Destinataire de la recommandation" (2017 pp. 236-251).
+SUMMARY_TEXT_HEADER = re.compile(r"^\s*(?:Libell[ée]|Intitul[ée])\s+(?:de\s+la\s+)?(?:recommandation|préconisation)",
+                                 re.IGNORECASE)
+SUMMARY_OWNER_HEADER = re.compile(r"^\s*Destinataires?\b", re.IGNORECASE)

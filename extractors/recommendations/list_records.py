@@ -18,6 +18,7 @@ from rapidfuzz.fuzz import ratio
 from extractors.locate import numbered_section_at, section_index_at
 from extractors.recommendations.addressees import addressees
 from extractors.recommendations.lists import ItemList, ListItem, find_lists
+from extractors.recommendations.summary_wording import summary_pages
 from models.document import Document
 from models.records import Problem, Recommendation, Section
 
@@ -98,12 +99,15 @@ def recommendations_from_lists(doc: Document, sections: Sequence[Section] = (), 
     used: set[int] = set()
     recs: list[Recommendation] = []
     chapter = {id(it): lst.chapter for lst in lists for it in lst.items}
+    # restarting numbers cannot meet a summary by number: its tables are met by wording
+    by_wording = summary_pages(doc, numbered, max(it.page for it in numbered)) if restart and numbered else {}
     for it in numbered:
         group = (chapter[id(it)] or _chapter(sections, it.page, it.bbox[1])) if restart else None
         row = None if restart else by_number.get(it.number)
         if row is not None:
             used.add(row.number)
-        recs.append(_record(it, row, group, numbered_section_at(sections, it.page, it.bbox[1])))
+        rec = _record(it, row, group, numbered_section_at(sections, it.page, it.bbox[1]))
+        recs.append(replace(rec, summary_page=by_wording[id(it)]) if id(it) in by_wording else rec)
     # unnumbered chapter bullets meet the numbered summary by wording
     pairs = sorted(((ratio(_fold(b.text), _fold(s.text)) / 100, i, s.number)
                     for i, b in enumerate(bullets) for s in summary if s.number not in used), reverse=True)

@@ -12,14 +12,14 @@ This module reads such lists into `ListItem`s; `list_records` turns them into re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import regex as re
 
 from extractors.recommendations.conventions import matches
 from extractors.recommendations.list_patterns import OWNER_PREFIX, OWNER_SEPARATOR
 from extractors.recommendations.patterns import LIST_TITLE, STATEMENT
-from models.document import BBox, Document, Line, Page
+from models.document import BBox, Document, Page
 
 # A numbered recommendation named in a paragraph: "✔ la recommandation n° 12 :" (2017 p. 213).
 _NUMBERED_MENTION = re.compile(r"\b(?:recommandation|conclusion)s?\s*n\s*[°º]\s*\d", re.IGNORECASE)
@@ -353,10 +353,3 @@ def _item(rows: list[Row], numbered: bool, lead_owner: str | None, heading_owner
     bbox = (min(r.x0 for r in same), first.top, max(r.bbox[2] for r in same), max(r.bottom for r in same))
     return ListItem(number, label, text, owner, split_owners(owner) if owner else (), first.page, bbox,
                     heading_owner, theme)
-
-
-def iter_items(lists: Sequence[ItemList], summary: bool) -> Iterator[tuple[ItemList, ListItem]]:
-    for lst in lists:
-        if lst.summary == summary:
-            for it in lst.items:
-                yield lst, it

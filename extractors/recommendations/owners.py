@@ -131,7 +131,8 @@ def _sentence_case(name: str) -> str:
     words = name.split()
     out = []
     for j, w in enumerate(words):
-        out.append(w if ACRONYM.match(w) else (w[:1].upper() + w[1:].lower() if j == 0 else w.lower()))
+        keep = ACRONYM.match(w) or (any(c.isdigit() for c in w) and any(c.isupper() for c in w))  # "3D"
+        out.append(w if keep else (w[:1].upper() + w[1:].lower() if j == 0 else w.lower()))
     # the State keeps its capital whatever the spelling: "Secrétariat d'etat" = "Secrétariat d'État"
     return re.sub(r"\b([dl]['’])[ée]tat\b", r"\1État", " ".join(out))
 
@@ -148,10 +149,13 @@ def canonical_owner(name: str, glossary: Sequence[GlossaryEntry] = (),
     """
     name = re.sub(r"\s+", " ", name.replace("’", "'")).strip(" ,;.")
     name = MINISTER.sub("Ministère", name)
+    context = ""  # the audited body an extractor added after a generic office
     base, directorates = name, []
     m = re.search(r"\(([^()]+)\)\s*$", name)
-    if m:
+    if m and all(ACRONYM.match(a.strip()) for a in ACRONYM_SEP.split(m.group(1)) if a.strip()):
         base, directorates = name[: m.start()].strip(), [a for a in ACRONYM_SEP.split(m.group(1)) if a]
+    elif m:  # context, not directorates: "Directeur général (Dakar Dem Dikk)" keeps its parenthesis
+        base, context = name[: m.start()].strip(), f" ({m.group(1).strip()})"
     else:
         m = re.search(r"\s[-–—/]\s*([A-Z][A-Z0-9\-]+(?:\s*(?:,|et)\s*[A-Z][A-Z0-9\-]+)*)\s*$", name)
         if m:
@@ -174,8 +178,8 @@ def canonical_owner(name: str, glossary: Sequence[GlossaryEntry] = (),
         "Premier ministre" if _fold(label_base).startswith("premier-ministre") else None)
     if ministry is None and own_acronym:
         ministry = (parents or {}).get(own_acronym) or _DIRECTORATE_OF.get(own_acronym)
-    key = _fold(label_base) + ("/" + "+".join(_fold(d) for d in directorates) if directorates else "")
-    label = label_base + (f" ({', '.join(directorates)})" if directorates else "")
+    key = _fold(label_base + context) + ("/" + "+".join(_fold(d) for d in directorates) if directorates else "")
+    label = label_base + context + (f" ({', '.join(directorates)})" if directorates else "")
     acronym = ", ".join(directorates) if directorates else own_acronym
     return CanonicalOwner(key=key, label=label, acronym=acronym, ministry=ministry)
 

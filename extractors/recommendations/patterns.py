@@ -27,6 +27,19 @@ STATEMENT = re.compile(
     re.VERBOSE,
 )
 
+# A label run into its lead-in without a separator: "Recommandation n°28 la Cour recommande à
+# Monsieur …" (the lead-in, not a sentence about the recommendation, follows the number).
+LABEL_LEAD_IN = re.compile(
+    r"""
+    ^\s*(?:Recommandations?|RECOMMANDATIONS?)\s*
+    (?:[nN]\s*[°ºo˚]\s*|[°º]\s*)?
+    (?P<label>\d{1,3})(?P<sep>)\s+                              # no separator
+    (?P<text>(?:[Ll]a|[Ll]e|[Ll]['’])\s*(?:Cour|cour|chambre|Chambre|mission|Mission|Office|Inspection)\b
+        [^.]{0,40}?\b(?:demande|recommande|invite|encourage|exhorte)\b.*)$   # its lead-in verb
+    """,
+    re.VERBOSE,
+)
+
 # A label standing alone on its line, the statement on the next lines (Cour des comptes du
 # Sénégal): "Recommandation n°1 :", "Recommandation n° 1:", "Recommandation 36",
 # "Recommandations n° 21", "Recommandation°11", "Recommandation n° 57_ :", "Recommandation n°8".

@@ -4,16 +4,16 @@ the main views. Column labels and table descriptions live with the metadata
 from __future__ import annotations
 
 from models.latest import OPEN_STATUSES, STATUS_LABELS
+from models.link_kinds import FROM_LABELS, KIND_LABELS, TO_LABELS
 
 __all__ = ["LINK_FROM", "LINK_TO", "LINK_KINDS", "STATUS_LABELS", "OPEN_STATUSES", "HIDDEN_COLUMNS",
            "STATUS_COLUMNS", "LOOKUPS", "QUERY_LABELS", "ERRORS", "french_description"]
 
-# recommendation_links.kind, as a noun (facets, tables).
-LINK_KINDS = {"repeats": "réitérée", "similar": "similaire", "follows_up": "suivi"}
-# Read from the later recommendation (from_id) towards the earlier one (to_id)...
-LINK_FROM = {"repeats": "réitère", "similar": "similaire à", "follows_up": "fait le suivi de"}
-# ...and from the earlier one towards the later one.
-LINK_TO = {"repeats": "réitérée par", "similar": "similaire à", "follows_up": "suivie par"}
+# recommendation_links.kind, as a noun (facets, tables); read from the later
+# recommendation (from_id) towards the earlier one (to_id), and back (models/link_kinds.py).
+LINK_KINDS = KIND_LABELS
+LINK_FROM = FROM_LABELS
+LINK_TO = TO_LABELS
 
 # Columns a reader does not need on the main HTML tables (still in JSON and CSV, and
 # usable as filters): positions in PDF points, hashes, bookkeeping, internal ids.
