@@ -28,30 +28,20 @@ OVERALL_MIN = 0.99  # issue 12: relayout through each producer >= 0.99 overall
 PROGRAMS = {"libreoffice": "soffice", "latex": "pdflatex", "chromium": "/usr/bin/chromium"}
 LIGATURE_GLYPHS = frozenset("\ufb00\ufb01\ufb02\ufb03\ufb04")
 
-# Today's misses (the layout fixes of issue 12 are not merged yet), measured with
-# `python -m tests.fixtures.producers_cli --producer all --out DIR --score`.
-LIGATURES = ("pdfium splits words at ligature glyphs and loses the rest of the run "
-             "('Identif chargée', 'dif fusion'): fidelity 0.973-0.988")
-FIDELITY_XFAIL: dict[tuple[str, str], str] = {
-    (name, "pdfium"): LIGATURES for name in (
-        "fpdf2-shaped-a", "fpdf2-shaped-c", "fpdf2-shaped-d", "latex-a", "latex-d",
-        "libreoffice-a", "libreoffice-c", "libreoffice-d", "libreoffice-h",
-        "weasyprint-a", "weasyprint-c", "weasyprint-d")}
-_HEADINGS = "headings and statements cut at ligatures (sec 0.75-0.77)"
+# Misses with today's layout code (main at 09:10 UTC, ligature fixes merged), measured with
+# `python -m tests.fixtures.producers_cli --producer all --out DIR --score`. Before those
+# fixes pdfium's fidelity was 0.973-0.988 on every ligating producer but Chromium.
+FIDELITY_XFAIL: dict[tuple[str, str], str] = {}
 _UNNUMBERED = "the unnumbered annex-20 table (caption without 'Tableau') not found"
 SCORE_XFAIL: dict[str, str] = {
     "chromium-a": f"{_UNNUMBERED} (tab 0.939, overall 0.980)",
-    "chromium-h": f"{_UNNUMBERED} (tab 0.937, overall 0.979)",
-    **{f"fpdf2-shaped-{x}": f"{_HEADINGS}, rec texts 'Identif ier' (overall 0.79-0.88)"
-       for x in "acd"},
-    **{f"latex-{x}": f"{_HEADINGS}, longtable cells (tab 0.86), {_UNNUMBERED} "
-       "(overall 0.89)" for x in "ad"},
-    "latex-h": ("statement 4 runs into a table source after TeX's page break, longtable "
-                f"cells (tab 0.884), {_UNNUMBERED}, 2 headings missed (overall 0.941)"),
-    **{f"libreoffice-{x}": f"{_HEADINGS}; Writer's notes (superscript number glued to the "
-       "text) not read: fn 0.000 with both backends (overall 0.57-0.61)" for x in "acdh"},
-    **{f"weasyprint-{x}": f"{_HEADINGS}; notes whose number sits apart from the text "
-       "partly read: fn 0.01-0.45 (overall 0.56-0.84)" for x in "acd"},
+    "chromium-h": f"{_UNNUMBERED} (tab 0.921, overall 0.974)",
+    **{f"latex-{x}": f"longtable cells and {_UNNUMBERED} (tab 0.899, overall 0.975)"
+       for x in "ad"},
+    "latex-h": ("statement 4 runs into a table source after TeX's page break (rec 0.893), "
+                "longtable cells (tab 0.884), overall 0.944"),
+    **{f"libreoffice-{x}": "Writer's notes (superscript number glued to the text) not read: "
+       "fn 0.000 with both backends (overall 0.72-0.73)" for x in "acdh"},
 }
 
 
