@@ -283,7 +283,8 @@ class StoredReport:
 def stored_reports(db: sqlite_utils.Database) -> dict[str, StoredReport]:
     """file_name -> the report stored under it."""
     return {r[1]: StoredReport(*r) for r in db.execute(
-        "SELECT id, file_name, sha256, path, duplicate_of FROM reports WHERE file_name IS NOT NULL")}
+        "SELECT id, file_name, sha256, path, duplicate_of FROM reports "
+        "WHERE file_name IS NOT NULL AND COALESCE(status, '') != 'stub'")}
 
 
 def report_ids(db: sqlite_utils.Database) -> set[str]:

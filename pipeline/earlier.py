@@ -160,7 +160,10 @@ def _write_stub(db: sqlite_utils.Database, group: Sequence[Reprint]) -> tuple[st
     conn.execute("DELETE FROM recommendations WHERE report_id = ?", (sid,))
     conn.execute(
         "INSERT OR REPLACE INTO reports (id, file_name, sha256, title, bodies, report_numbers, status) "
-        "VALUES (?, NULL, NULL, ?, '[]', '[]', 'stub')", (sid, f"{title} (non ingéré, cité par {first.report_id})"))
+        "VALUES (?, ?, NULL, ?, '[]', '[]', 'stub')",
+        # A stub has no PDF; its file_name is its id (no extension), so that tools which
+        # look every report's file up by name find none rather than fail on a NULL.
+        (sid, sid, f"{title} (non ingéré, cité par {first.report_id})"))
     found: dict[str, str] = {}
     for i, e in enumerate(group):
         rec_id = f"{sid}:r{e.number}" if e.number else f"{sid}:e{i}"

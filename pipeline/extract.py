@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -41,7 +42,7 @@ def load_nlp():
 
 def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(), nlp=None) -> Extraction:
     """Run every extractor over an already-read Document."""
-    problems: list[Problem] = [Problem(i.kind, f"page {i.page}: {i.detail}", i.page) for i in doc.text_issues]
+    problems: list[Problem] = text_problems(doc.text_issues)
 
     def stage(name, fn, *args, default):
         try:
@@ -78,6 +79,26 @@ def extract_document(doc: Document, settings: ExtractSettings = ExtractSettings(
         problems=tuple(problems),
         earlier_recommendations=tuple(earlier),
     )
+
+
+def text_problems(issues) -> list[Problem]:
+    """`quality` rows for what the layout stage met: one per page for what it could not
+    read, one per font for what it repaired (a report set in a font without ToUnicode
+    would otherwise give a row on each of its hundreds of pages)."""
+    problems: list[Problem] = []
+    repaired: dict[str, list] = {}
+    for issue in issues:
+        if issue.kind != "font_remapped":
+            problems.append(Problem(issue.kind, f"page {issue.page}: {issue.detail}", issue.page))
+            continue
+        key = re.sub(r"\d+ caractères", "{n} caractères", issue.detail)
+        pages, total = repaired.setdefault(key, [[], 0])
+        pages.append(issue.page)
+        repaired[key][1] = total + issue.count
+    for detail, (pages, total) in repaired.items():
+        where = f"page {pages[0]}" if len(pages) == 1 else f"{len(pages)} pages ({pages[0]}–{pages[-1]})"
+        problems.append(Problem("font_remapped", f"{where}: {detail.replace('{n}', str(total))}", pages[0]))
+    return problems
 
 
 def without_summary_tables(tables, recs) -> list:

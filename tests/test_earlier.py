@@ -103,8 +103,9 @@ def test_earlier_report_first_statuses_land_on_its_recommendations(db, nlp):
 
 def test_follow_up_first_keeps_statuses_on_a_stub_then_moves_them(db, nlp):
     ingest(db, follow_up_ext(), nlp)
-    stubs = db.execute("SELECT id, title FROM reports WHERE status = 'stub'").fetchall()
+    stubs = db.execute("SELECT id, title, file_name FROM reports WHERE status = 'stub'").fetchall()
     assert len(stubs) == 1 and "Rapport IGAS n° 2015-012R" in stubs[0][1]
+    assert stubs[0][2] == stubs[0][0]  # no PDF: a name no file has, never NULL
     stub = stubs[0][0]
     stub_recs = {r["number"]: r for r in db.query("SELECT * FROM recommendations WHERE report_id = ?", [stub])}
     assert set(stub_recs) == {"1", "2", "3", "5"} and all(r["method"] == "stub" for r in stub_recs.values())

@@ -70,3 +70,19 @@ def test_ingest_cli_in_a_pipe_prints_one_line_per_failure_and_the_summary(classi
     assert len(lines) == 2, lines  # no progress bar label when stderr is not a terminal
     assert lines[0].startswith("failed: ") and "casse.pdf" in lines[0]
     assert lines[1].startswith("ingested 1, skipped 0 unchanged, failed 1")
+
+
+def test_repaired_fonts_give_one_quality_row_per_font_and_unreadable_pages_one_each():
+    from models.document import TextIssue
+    from pipeline.extract import text_problems
+
+    issues = [TextIssue("font_remapped", 4, "police A sans table ToUnicode : 144 caractères lus par la forme des glyphes", 144),
+              TextIssue("font_remapped", 9, "police A sans table ToUnicode : 338 caractères lus par la forme des glyphes", 338),
+              TextIssue("font_remapped", 9, "police B sans table ToUnicode : 5 caractères lus par les noms de glyphes", 5),
+              TextIssue("unreliable_text", 9, "police Z : 7 glyphes illisibles (remplacés par U+FFFD)", 7)]
+    got = [(p.kind, p.page, p.message) for p in text_problems(issues)]
+    assert got == [
+        ("unreliable_text", 9, "page 9: police Z : 7 glyphes illisibles (remplacés par U+FFFD)"),
+        ("font_remapped", 4, "2 pages (4–9): police A sans table ToUnicode : 482 caractères lus par la forme des glyphes"),
+        ("font_remapped", 9, "page 9: police B sans table ToUnicode : 5 caractères lus par les noms de glyphes"),
+    ]

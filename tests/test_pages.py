@@ -95,6 +95,10 @@ def test_summary_wording_only_where_it_differs(tmp_path):
     assert "Libellé du tableau récapitulatif" not in get(ds, "/reports/recommendations/a~3Ar1").text
     two = text_of(get(ds, "/reports/recommendations/a~3Ar2").text)
     assert "Libellé du tableau récapitulatif (p. 2) : Réviser la circulaire." in two
+    table = get(ds, "/reports/recommendations").text  # the same wording is not printed twice
+    cells = re.findall(r'<td class="col-summary_text[^"]*">(.*?)</td>', table, flags=re.S)
+    assert [c.strip() for c in cells] == [
+        '<span class="suivi-same" title="Même libellé que le texte">=</span>', "Réviser la circulaire."]
 
 
 # ---------------------------------------------------------------- report page

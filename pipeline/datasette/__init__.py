@@ -37,7 +37,7 @@ REC_COLUMNS = ("recommendation_id", "recommandation")  # ids that open the recom
 OWNER_COLUMNS = {("recommendations_by_owner", "owner"),
                  ("recommendations_by_owner", "ministry")}
 CELL_COLUMNS = ({c for _, c in OWNER_COLUMNS} | set(REC_COLUMNS) | set(STATUS_COLUMNS.values())
-                | {"kind"} | set(routes.PAGE_COLUMNS))
+                | {"kind", "summary_text"} | set(routes.PAGE_COLUMNS))
 
 
 @hookimpl
@@ -58,6 +58,16 @@ def asgi_wrapper(datasette):
     return search.search_wrapper
 
 
+def _same_as_text(row, value) -> bool:
+    """The summary table's wording is the body's: not worth printing twice."""
+    try:
+        text = row["text"]
+    except (KeyError, IndexError, TypeError):
+        return False
+    text = text.get("value") if isinstance(text, dict) else text
+    return isinstance(text, str) and text.strip() == str(value).strip()
+
+
 def owner_url(datasette, name: str) -> str:
     return U.path(datasette, "/-/suivi/destinataire") + "?" + urlencode({"nom": name})
 
@@ -71,6 +81,8 @@ def render_cell(row, value, column, table, database, datasette):
     if column in REC_COLUMNS and isinstance(value, str) and value and table != "recommendations":
         url = U.row(datasette, database, "recommendations", value)
         return Markup(f'<a href="{html.escape(url)}" title="Fiche de la recommandation">{html.escape(value)}</a>')
+    if column == "summary_text" and table == "recommendations" and _same_as_text(row, value):
+        return Markup('<span class="suivi-same" title="Même libellé que le texte">=</span>')
     if STATUS_COLUMNS.get(table) == column and value in STATUS_LABELS:
         return STATUS_LABELS[value]
     if table == "recommendation_links" and column == "kind" and value in LINK_KINDS:
