@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME
+from models.document import TextIssue
 
 UNKNOWN = "\ufffd"
 _NAMELESS = re.compile(r"^(?:\.notdef|\.null|(?:cid|glyph|gid|g|index|afii)?\d+|c\d+)$", re.I)
@@ -56,6 +57,26 @@ class FontCodes:
 
 
 WHOLE_FONT = 600  # a subset this small is read whole, so the glyph order is judged on all of it
+
+
+METHOD_FR = {"glyph names": "les noms de glyphes", "outlines": "la forme des glyphes",
+             "glyph names and outlines": "les noms et la forme des glyphes"}
+
+
+def decode_codes(table: dict[int, str], indices, codes, out: list[str], font_name: str, page: int,
+                 method: str) -> list[TextIssue]:
+    """Write each code's character (U+FFFD where the table has none) at its index in `out`,
+    and say what was done: both backends report a repaired font the same way."""
+    unknown = 0
+    for i, code in zip(indices, codes):
+        out[i] = table.get(code, UNKNOWN)
+        unknown += out[i] == UNKNOWN
+    issues = [TextIssue("font_remapped", page, f"police {font_name} sans table ToUnicode : "
+                        f"{len(indices)} caractères lus par {method}", len(indices))]
+    if unknown:
+        issues.append(TextIssue("unreliable_text", page, f"police {font_name} : {unknown} glyphes "
+                                "illisibles (remplacés par U+FFFD)", unknown))
+    return issues
 
 
 def read_font_codes(data: bytes, font_name: str, codes: Iterable[int]) -> FontCodes:

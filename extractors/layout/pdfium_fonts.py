@@ -12,7 +12,7 @@ import re
 import zlib
 from collections import defaultdict
 
-from extractors.layout.font_codes import UNKNOWN, read_font_codes
+from extractors.layout.font_codes import METHOD_FR, decode_codes, read_font_codes
 from models.document import TextIssue
 
 # Control characters pdfium passes through from raw codes (U+0002 is its end-of-line
@@ -66,24 +66,9 @@ def repair_codes(raw, tp, text: str, memo: FontMemo, page: int) -> tuple[str, li
             table.update(found.chars)
             if found.method:
                 memo.methods[key] = found.method
-        unknown = 0
-        for i, code in zip(indices, raw_codes):
-            chars[i] = table.get(code, UNKNOWN)
-            unknown += chars[i] == UNKNOWN
-        name = key[0]
-        issues.append(TextIssue("font_remapped", page,
-                                f"police {name} sans table ToUnicode : {len(indices)} caractères lus "
-                                f"par {_METHOD_FR.get(memo.methods.get(key, ''), 'aucune méthode')}",
-                                len(indices)))
-        if unknown:
-            issues.append(TextIssue("unreliable_text", page,
-                                    f"police {name} : {unknown} glyphes illisibles (remplacés par U+FFFD)",
-                                    unknown))
+        issues += decode_codes(table, indices, raw_codes, chars, key[0], page,
+                               METHOD_FR.get(memo.methods.get(key, ""), "aucune méthode"))
     return "".join(chars), issues
-
-
-_METHOD_FR = {"glyph names": "les noms de glyphes", "outlines": "la forme des glyphes",
-              "glyph names and outlines": "les noms et la forme des glyphes"}
 
 
 def _font_key(raw, font, memo: FontMemo) -> tuple | None:

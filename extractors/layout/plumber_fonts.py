@@ -11,13 +11,11 @@ import re
 import zlib
 from collections import defaultdict
 
-from extractors.layout.font_codes import UNKNOWN, read_font_codes
+from extractors.layout.font_codes import METHOD_FR, decode_codes, read_font_codes
 from models.document import TextIssue
 
 CID = re.compile(r"^\(cid:(\d+)\)$")
 _WINANSI_UNUSED = frozenset((0o177, 0o201, 0o215, 0o217, 0o220, 0o235))
-_METHOD_FR = {"glyph names": "les noms de glyphes", "outlines": "la forme des glyphes",
-              "glyph names and outlines": "les noms et la forme des glyphes"}
 
 
 class PlumberFonts:
@@ -61,18 +59,8 @@ class PlumberFonts:
                     table.update(found.chars)
                     if found.method:
                         self.methods[key] = found.method
-            unknown = 0
-            for i, code in zip(indices, codes):
-                out[i] = table.get(code, UNKNOWN)
-                unknown += out[i] == UNKNOWN
-            method = _METHOD_FR.get(self.methods.get(key, ""), "l’encodage WinAnsi" if winansi else "aucune méthode")
-            issues.append(TextIssue("font_remapped", page.page_number,
-                                    f"police {name} sans table ToUnicode : {len(indices)} caractères lus par {method}",
-                                    len(indices)))
-            if unknown:
-                issues.append(TextIssue("unreliable_text", page.page_number,
-                                        f"police {name} : {unknown} glyphes illisibles (remplacés par U+FFFD)",
-                                        unknown))
+            method = METHOD_FR.get(self.methods.get(key, ""), "l’encodage WinAnsi" if winansi else "aucune méthode")
+            issues += decode_codes(table, indices, codes, out, name, page.page_number, method)
         return out, issues
 
 
