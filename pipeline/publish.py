@@ -509,7 +509,10 @@ def default_corpus(db_path: str) -> list[str]:
 SERVE_SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 1000, "suggest_facets": False,
                   # a canned query page shows at most this many rows (tables page by 100;
                   # their CSV streams every row)
-                  "max_returned_rows": 300}
+                  "max_returned_rows": 300,
+                  # statuses and reports change while the server runs: no page may be
+                  # kept by the browser (Datasette's default lets it keep one 5 s)
+                  "default_cache_ttl": 0}
 
 
 def serve_command(db_path: str, host: str = "127.0.0.1", port: int = 8001,
