@@ -28,24 +28,10 @@ class Span:
     superscript: bool
 
 
-@dataclass(frozen=True)
-class Line:
-    """One visual line of text on a page.
+class Boxed:
+    """The sides of a record's `bbox` (x0, top, x1, bottom, in points from the top left) by name."""
 
-    `superscript` spans keep footnote calls apart from the word they follow, so that
-    "1 939²" is read as 1 939 plus call 2. `role` marks running headers, footers and
-    printed page labels, which stay in the model so nothing is silently lost.
-    """
-
-    page: int
-    text: str
     bbox: BBox
-    font: str
-    size: float
-    bold: bool
-    italic: bool
-    spans: tuple[Span, ...] = ()
-    role: LineRole = "body"
 
     @property
     def x0(self) -> float:
@@ -62,6 +48,26 @@ class Line:
     @property
     def bottom(self) -> float:
         return self.bbox[3]
+
+
+@dataclass(frozen=True)
+class Line(Boxed):
+    """One visual line of text on a page.
+
+    `superscript` spans keep footnote calls apart from the word they follow, so that
+    "1 939²" is read as 1 939 plus call 2. `role` marks running headers, footers and
+    printed page labels, which stay in the model so nothing is silently lost.
+    """
+
+    page: int
+    text: str
+    bbox: BBox
+    font: str
+    size: float
+    bold: bool
+    italic: bool
+    spans: tuple[Span, ...] = ()
+    role: LineRole = "body"
 
     @property
     def height(self) -> float:

@@ -19,7 +19,7 @@ import regex as re
 from extractors.recommendations.conventions import matches
 from extractors.recommendations.list_patterns import OWNER_PREFIX, OWNER_SEPARATOR
 from extractors.recommendations.patterns import LIST_TITLE, STATEMENT
-from models.document import BBox, Document, Page
+from models.document import BBox, Boxed, Document, Page
 
 # A numbered recommendation named in a paragraph: "✔ la recommandation n° 12 :" (2017 p. 213).
 _NUMBERED_MENTION = re.compile(r"\b(?:recommandation|conclusion)s?\s*n\s*[°º]\s*\d", re.IGNORECASE)
@@ -27,7 +27,7 @@ MAX_PREAMBLE = 8  # title lines allowed between a lead-in and its first item (OF
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(Boxed):
     """One visual line: the pieces a PDF writes apart on one baseline, joined back
     ("l'Off" + "ice", a ligature printed over its neighbour: OFNAC 2023 p. 90)."""
 
@@ -36,18 +36,6 @@ class Row:
     bbox: BBox
     size: float
     bold: bool
-
-    @property
-    def x0(self) -> float:
-        return self.bbox[0]
-
-    @property
-    def top(self) -> float:
-        return self.bbox[1]
-
-    @property
-    def bottom(self) -> float:
-        return self.bbox[3]
 
     @property
     def height(self) -> float:
