@@ -260,12 +260,9 @@ def run(pdfs: list[str], quick: bool = False) -> list[str]:
                 say(f"  note: {label}: {len(r['failed'])} failure(s), first: {r['failed'][0]}")
         say("")
 
-        from pipeline.bench_links import lines as link_lines
-
-        for line in link_lines():
-            say(line)
-        say("")
-
+        # Before the linking lines: those load the French model into this process, and a
+        # probe started after it would report this process's peak (Linux keeps a process's
+        # peak resident size across fork and exec).
         if not quick:
             say("Peak memory on a 300-page report (demo pages concatenated)")
             big = concatenated(pdfs[0], 300, str(tmp / "rapport-300-pages.pdf"))
@@ -275,6 +272,13 @@ def run(pdfs: list[str], quick: bool = False) -> list[str]:
                 f" {r300['rss_mb']:.0f} MB peak (parent and worker)      goal < 500 MB")
             if r300["failed"]:
                 say(f"  note: failures: {r300['failed']}")
+            say("")
+
+        from pipeline.bench_links import lines as link_lines
+
+        for line in link_lines():
+            say(line)
+        say("")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return lines
