@@ -28,6 +28,14 @@ def label(code: str | None) -> str:
     return STATUS_LABELS.get(code or "unknown", code or "inconnu")
 
 
+async def _labelled_rows(db, sql: str, params) -> list[dict]:
+    """The query's rows as dicts, each with its status's French `label`."""
+    rows = [dict(r) for r in (await db.execute(sql, params)).rows]
+    for r in rows:
+        r["label"] = label(r["status"])
+    return rows
+
+
 def counts_and_rate(statuses: list[str]) -> dict:
     """Counts by status code (in display order), assessed, rate in % (None when nothing assessed)."""
     counts = {code: 0 for code in STATUS_LABELS}
@@ -62,13 +70,11 @@ async def recommendation(db, rec_id: str) -> dict | None:
         "SELECT ro.owner_id, ro.as_printed, o.label, o.parent FROM recommendation_owners ro "
         "LEFT JOIN owners o ON o.id = ro.owner_id WHERE ro.recommendation_id = ? ORDER BY ro.position",
         [rec_id])).rows]
-    timeline = [dict(r) for r in (await db.execute(
-        "SELECT s.as_of, s.status, s.source_term, s.assessed_by, s.assessed_by_report_id, s.evidence, "
+    timeline = await _labelled_rows(
+        db, "SELECT s.as_of, s.status, s.source_term, s.assessed_by, s.assessed_by_report_id, s.evidence, "
         "s.original_target, s.revised_target, s.method, rep.title AS assessed_by_title "
         "FROM statuses s LEFT JOIN reports rep ON rep.id = s.assessed_by_report_id "
-        "WHERE s.recommendation_id = ? ORDER BY s.as_of, s.id", [rec_id])).rows]
-    for t in timeline:
-        t["label"] = label(t["status"])
+        "WHERE s.recommendation_id = ? ORDER BY s.as_of, s.id", [rec_id])
     latest = (await db.execute("SELECT status, as_of, target, is_open FROM latest_statuses "
                                "WHERE recommendation_id = ?", [rec_id])).first()
     related = await _related(db, rec_id)
@@ -116,13 +122,11 @@ async def report(db, report_id: str) -> dict | None:
         return None
     rep = dict(row)
     rep["bodies_list"] = _json_list(rep.get("bodies"))
-    recs = [dict(r) for r in (await db.execute(
-        "SELECT r.id, r.number, COALESCE(r.text, r.summary_text) AS text, r.owner, r.page, r.theme, "
+    recs = await _labelled_rows(
+        db, "SELECT r.id, r.number, COALESCE(r.text, r.summary_text) AS text, r.owner, r.page, r.theme, "
         "r.x0, r.top, r.x1, r.bottom, COALESCE(ls.status, 'unknown') AS status, ls.as_of "
         "FROM recommendations r LEFT JOIN latest_statuses ls ON ls.recommendation_id = r.id "
-        "WHERE r.report_id = ? ORDER BY r.position", [report_id])).rows]
-    for r in recs:
-        r["label"] = label(r["status"])
+        "WHERE r.report_id = ? ORDER BY r.position", [report_id])
     followed_by = [dict(r) for r in (await db.execute(
         "SELECT DISTINCT rep.id, rep.title, rep.year FROM statuses s JOIN reports rep "
         "ON rep.id = s.assessed_by_report_id WHERE s.report_id = :r AND rep.id != :r "
