@@ -126,7 +126,8 @@ def read_source_and_notes(lines: list[Line], body: float) -> tuple[str | None, s
 
 # -- the block of lines a caption announces (tables drawn without rules) ----------------
 
-_NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z][.)]|[a-z]\))\s")  # "1.2", "IV.", "A)", "a)"
+# "1.2", "IV.", "A)", "a)", and "1-" (section headings, Cour des comptes du Sénégal 2017, p. 236)
+_NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.\-)]?|[IVXLC]+\.|[A-Z][.)]|[a-z]\))\s")
 
 
 def page_notes(page: Page, body: float) -> set[int]:
@@ -235,24 +236,33 @@ def _block(lines: list[Line], body: float, left: float, right: float, forward: b
 
 def untitled_caption(doc: Document, body: float, grid, below: bool) -> Caption | None:
     """A title printed without "Tableau" right above the grid (under it when the report
-    prints captions under its tables): a short bold line or two, no bigger than a heading
-    would be, not numbered like a heading, not a sentence of running text."""
+    prints captions under its tables): a line or two set apart from the text, no bigger
+    than a heading would be, not numbered like a heading, not a sentence of running text.
+
+    The title is bold, or set smaller than the body text in a block of its own (a gap
+    above it wider than its line spacing): producers that embed fonts as Type 3 (Chromium
+    with CFF fonts) give no font name, so a bold title can read as regular. Producers
+    leave up to about a line and a half between title and rules (LaTeX, LibreOffice).
+    """
     page = doc.pages[grid.page - 1]
     x0, top, x1, bottom = grid.bbox
     lines = sorted((ln for ln in page.lines if ln.is_body and ln.text.strip() and ln.x1 > x0 and ln.x0 < x1),
                    key=lambda ln: ln.top)
     if below:
-        near = [ln for ln in lines if ln.top >= bottom - 1][:3]
+        near = [ln for ln in lines if ln.top >= bottom - 1][:4]
     else:
-        near = [ln for ln in lines if ln.bottom <= top + 1][::-1][:3]
+        near = [ln for ln in lines if ln.bottom <= top + 1][::-1][:4]
     taken: list[Line] = []
     edge = bottom if below else top
-    for ln in near:
+    for ln in near[:3]:
         gap = (ln.top - edge) if below else (edge - ln.bottom)
-        if gap > 0.8 * body or gap < -1 or not ln.bold or ln.size > body + 0.6 or ln.size < 0.75 * body:
+        limit = 1.5 * body if not taken else 1.2 * taken[-1].size  # fonts with a tall line (Libertine)
+        if gap > limit or gap < -1 or ln.size > body + 0.6 or ln.size < 0.75 * body:
             break
-        if taken and abs(ln.size - taken[0].size) > 0.3:
+        if taken and (abs(ln.size - taken[0].size) > 0.3 or ln.bold != taken[0].bold):
             break
+        if any(o is not ln and abs(o.top - ln.top) < 2 for o in page.lines if o.is_body and o.text.strip()):
+            break  # a row of cells over the grid, not a title
         taken.append(ln)
         edge = ln.bottom if below else ln.top
     if not taken:
@@ -262,6 +272,21 @@ def untitled_caption(doc: Document, body: float, grid, below: bool) -> Caption |
     if (CAPTION.match(text) or SOURCE.match(text) or TABLE_NOTE.match(text) or _NUMBERED.match(text)
             or len(text.split()) > 30 or len(text) < 8 or text.rstrip().endswith((".", ":", ";", ","))):
         return None
-    if any(s.text.strip() and not s.bold for ln in taken for s in ln.spans if not s.superscript):
-        return None  # a bold lead-in of a paragraph, not a title
+    spans = [s for ln in taken for s in ln.spans if s.text.strip() and not s.superscript]
+    if all(s.bold for s in spans):
+        return Caption(page.number, "table", None, None, text, tuple(taken))
+    if any(s.bold for s in spans) or taken[0].size > body - 0.4 or not _apart(taken, near, below):
+        return None  # a bold lead-in of a paragraph, or the last lines of one
     return Caption(page.number, "table", None, None, text, tuple(taken))
+
+
+def _apart(taken: list[Line], near: list[Line], below: bool) -> bool:
+    """The title lines form a block of their own: the nearest other line on the far side
+    is further from them than their own line spacing (or there is none)."""
+    rest = [ln for ln in near if ln not in taken]
+    if not rest:
+        return True
+    other = rest[0]
+    gap = (other.top - taken[-1].bottom) if below else (taken[0].top - other.bottom)
+    inner = min((b.top - a.bottom for a, b in zip(taken, taken[1:])), default=0.25 * taken[0].size)
+    return gap > inner + 0.3 * taken[0].size

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
 from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils import extract_words
 
@@ -29,8 +30,10 @@ class GlyphPage:
     pdfplumber's own grid logic (`TableFinder`) runs on them in milliseconds.
     """
 
-    def __init__(self, page: Page, chars: list[dict], bbox: BBox | None = None) -> None:
+    def __init__(self, page: Page, chars: list[dict], bbox: BBox | None = None,
+                 compounds: frozenset[str] = frozenset()) -> None:
         self.width, self.height = page.width, page.height
+        self.compounds = compounds  # hyphenated words the report prints whole (see fold_lines)
         self.bbox = bbox or (0.0, 0.0, page.width, page.height)
         x0, top, x1, bottom = self.bbox
         self.chars = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
@@ -38,7 +41,7 @@ class GlyphPage:
         self._page = page
 
     def within_bbox(self, bbox: BBox) -> "GlyphPage":
-        return GlyphPage(self._page, self.chars, bbox)
+        return GlyphPage(self._page, self.chars, bbox, self.compounds)
 
     def extract_words(self, **kwargs) -> list[dict]:
         return extract_words(self.chars, **kwargs)
@@ -50,12 +53,27 @@ class GlyphPage:
 def glyph_chars(glyphs) -> list[dict]:
     """Backend glyphs as pdfplumber-style char dicts; blanks and zero-width glyphs dropped.
 
-    One comprehension: it runs over every glyph of every page the tables need.
+    A glyph that follows a space in the page's text carries `space_before`: producers
+    that kern tightly (Chromium, WeasyPrint, LibreOffice with Linux Libertine) leave less
+    than a fifth of the type size between "dispositif" and "Ac.Sé", and the layout stage
+    reads the space character, so the cells do too (one rule for both).
     """
-    return [{"text": g.text, "x0": g.x0, "x1": g.x1, "top": g.top, "bottom": g.bottom,
-             "doctop": g.top, "width": g.x1 - g.x0, "height": g.bottom - g.top,
-             "size": g.size, "fontname": g.font, "upright": True, "object_type": "char"}
-            for g in glyphs if g.text.strip() and not g.x1 <= g.x0]
+    out = []
+    append = out.append
+    space = False
+    for g in glyphs:
+        text = g.text
+        if not text.strip():
+            space = True
+            continue
+        if g.x1 <= g.x0:
+            continue
+        append({"text": text, "x0": g.x0, "x1": g.x1, "top": g.top, "bottom": g.bottom,
+                "doctop": g.top, "width": g.x1 - g.x0, "height": g.bottom - g.top,
+                "size": g.size, "fontname": g.font, "upright": True, "object_type": "char",
+                "space_before": space})
+        space = False
+    return out
 
 
 def page_edges(page: Page) -> list[dict]:
@@ -191,7 +209,7 @@ def text_table(plumber_page, page_no: int, region: BBox) -> FoundTable | None:
             centre = (w0 + w1) / 2
             j = min(range(len(merged)), key=lambda c: 0 if merged[c][0] <= centre <= merged[c][1]
                     else min(abs(centre - merged[c][0]), abs(centre - merged[c][1])))
-            row[j] = fold_lines([row[j], text])
+            row[j] = fold_lines([row[j], text], plumber_page.compounds)
     cells = [tuple(r) for r in cells]
     box = (min(c["x0"] for c in crop.chars), min(c["top"] for c in crop.chars),
            max(c["x1"] for c in crop.chars), max(c["bottom"] for c in crop.chars))
@@ -277,11 +295,12 @@ def _rows(plumber_page, tb) -> tuple[tuple[str, ...], ...]:
     for row in tb.rows:
         r_top, r_bottom = row.bbox[1], row.bbox[3]
         in_row = [c for c, mid in zip(chars, mids) if r_top - 0.5 <= mid <= r_bottom + 0.5]
-        out.append(tuple(cell_text(in_row, c) if c is not None else "" for c in row.cells))
+        out.append(tuple(cell_text(in_row, c, plumber_page.compounds) if c is not None else ""
+                         for c in row.cells))
     return tuple(out)
 
 
-def cell_text(chars, bbox) -> str:
+def cell_text(chars, bbox, compounds: frozenset[str] = frozenset()) -> str:
     """Text of the characters inside `bbox`, superscript calls dropped, lines folded."""
     x0, top, x1, bottom = bbox
     inside = [c for c in chars if x0 - 0.5 <= (c["x0"] + c["x1"]) / 2 <= x1 + 0.5
@@ -296,7 +315,7 @@ def cell_text(chars, bbox) -> str:
         base = max((c["bottom"] for c in normal), default=0)
         kept = [c for c in line if not (c["size"] < 0.82 * size and c["bottom"] < base - 0.18 * size)]
         texts.append(_line_text(kept))
-    return fold_lines(texts)
+    return fold_lines(texts, compounds)
 
 
 def _group(chars) -> list[list[dict]]:
@@ -325,22 +344,53 @@ def _line_text(chars) -> str:
     out = ""
     prev = None
     for c in chars:
-        if prev is not None and c["x0"] - prev["x1"] > 0.2 * max(c["size"], 1) and not out.endswith(" "):
+        gap = c["x0"] - prev["x1"] if prev is not None else 0.0
+        if prev is not None and (gap > 0.2 * max(c["size"], 1) or (c.get("space_before") and gap > -0.5)) \
+                and not out.endswith(" "):
             out += " "
         out += c["text"]
         prev = c
     return " ".join(out.split())
 
 
-def fold_lines(texts: list[str]) -> str:
-    """Join the lines of a cell: a line ending in a hyphen runs on ("(2014-" + "2016)")."""
+def fold_lines(texts: list[str], compounds: frozenset[str] = frozenset()) -> str:
+    """Join the lines of a cell: a line ending in a hyphen runs on ("(2014-" + "2016)").
+
+    A word the producer hyphenated to fit the column is made whole again ("mo-" +
+    "bilisation": LaTeX and InDesign hyphenate narrow cells, "Recomman-dations", Cour des
+    comptes 2016, p. 155): a letter before the hyphen, a lower-case letter after it. A
+    compound the report prints whole elsewhere (`compounds`: "non-respect", "demi-finale")
+    keeps its hyphen.
+    """
     out = ""
     for t in texts:
         t = t.strip()
         if not t:
             continue
-        if out.endswith("-") and not out.endswith(" -"):
+        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and t[:1].islower():
+            left, right = _WORD_END.search(out[:-1]), _WORD_START.match(t)
+            whole = f"{left.group(0) if left else ''}-{right.group(0) if right else ''}".lower()
+            out = out + t if whole in compounds else out[:-1] + t
+        elif out.endswith("-") and not out.endswith(" -"):
             out += t
         else:
             out = f"{out} {t}" if out else t
     return out
+
+
+_WORD_END = regex.compile(r"\p{L}+$")
+_WORD_START = regex.compile(r"^\p{L}+")
+_COMPOUND = regex.compile(r"\p{L}+(?:-\p{L}+)+")
+
+
+def compounds_of(lines) -> frozenset[str]:
+    """Hyphenated words printed whole on a line of the report, lower-cased, each pair of
+    neighbours kept ("phospho-gluco-aminé": "phospho-gluco", "gluco-aminé")."""
+    out: set[str] = set()
+    for ln in lines:
+        if "-" not in ln.text:
+            continue
+        for word in _COMPOUND.findall(ln.text):
+            parts = word.lower().split("-")
+            out.update(f"{a}-{b}" for a, b in zip(parts, parts[1:]))
+    return frozenset(out)

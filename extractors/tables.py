@@ -21,7 +21,8 @@ from extractors.patterns.notes_tables import CAPTION, SOURCE, TABLE_NOTE
 from extractors.table_captions import (Caption, find_captions, lines_after, page_notes, read_source_and_notes,
                                        text_block, untitled_caption)
 from extractors.table_shape import grid_shape
-from extractors.table_cells import FoundTable, GlyphPage, glyph_chars, page_edges, ruled_tables, text_table
+from extractors.table_cells import (FoundTable, GlyphPage, compounds_of, glyph_chars, page_edges, ruled_tables,
+                                    text_table)
 from models.document import Document, Page
 from models.records import Problem, Table
 
@@ -78,15 +79,21 @@ class _Glyphs:
         self.doc, self.problems = doc, problems
         self.cache: dict[int, GlyphPage | None] = {}
         self.reader: Backend | None = None
+        self.compounds: frozenset[str] | None = None  # read from the whole report, once
 
     def page(self, n: int) -> GlyphPage | None:
         if n not in self.cache:
             try:
-                self.cache[n] = GlyphPage(self.doc.pages[n - 1], self._chars(n))
+                self.cache[n] = GlyphPage(self.doc.pages[n - 1], self._chars(n), compounds=self._compounds())
             except Exception as exc:  # a damaged page must not stop the report
                 self.problems.append(Problem("table_unreadable", f"page {n}: {exc}", n))
                 self.cache[n] = None
         return self.cache[n]
+
+    def _compounds(self) -> frozenset[str]:
+        if self.compounds is None:
+            self.compounds = compounds_of(ln for p in self.doc.pages for ln in p.lines)
+        return self.compounds
 
     def _chars(self, n: int) -> list[dict]:
         if self.reader is None:
@@ -283,7 +290,10 @@ def _build(doc: Document, body: float, pairs, below: bool = False) -> list[Table
     for cap, grid in pairs:
         closing = cap is not None and below and tables and tables[-1].caption is None
         data = grid_shape(grid.rows).is_data
-        if ((cap is None and data) or closing) and tables and last_grid is not None \
+        # A grid that carries on a captioned table is part of it whatever its shape: the
+        # caption announced a table, and long cells of text are still its rows.
+        carries_on = cap is None and (data or (bool(tables) and tables[-1].caption is not None))
+        if (carries_on or closing) and tables and last_grid is not None \
                 and _continues(doc, body, last_grid, grid):
             prev = tables[-1]
             rows = list(grid.rows)
