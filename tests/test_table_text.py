@@ -1,0 +1,103 @@
+"""Cell text as printed: word spaces, words hyphenated by a narrow column, tables carried on.
+
+The rules hold for the producers' fixtures (tests/test_producers.py) and are pinned here on
+real reports: Senegal's Cour des comptes reports set word spaces narrower than a fifth of
+the type size ("24janvier"), the Cour des comptes 2016 hyphenates its narrow cells
+("Recomman-dations"), and a table of long cells runs over a page break (Parcelles
+Assainies 2021, p. 25-26).
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from extractors.layout import read_document
+from extractors.layout.backend import Glyph
+from extractors.table_cells import compounds_of, fold_lines, glyph_chars
+from extractors.tables import extract_tables
+from tests.paths import SHARED
+
+REAL_FR = SHARED / "corpus" / "real-fr"
+
+
+@pytest.mark.parametrize("lines, compounds, text", [
+    (["plan d’action na-", "tional"], frozenset(), "plan d’action national"),  # LaTeX, narrow cell
+    (["Recomman-", "dations de la Cour"], frozenset(), "Recommandations de la Cour"),
+    (["0003/ non-", "respect des obligations"], frozenset({"non-respect"}), "0003/ non-respect des obligations"),
+    (["(2014-", "2016)"], frozenset(), "(2014-2016)"),  # a figure after the hyphen: a range
+    (["Île-de-", "France"], frozenset(), "Île-de-France"),  # a capital after it: a name
+    (["Rappels -", "suite"], frozenset(), "Rappels - suite"),  # a dash between words
+    (["Mesure 8", "", "Action 47"], frozenset(), "Mesure 8 Action 47"),
+])
+def test_fold_lines(lines, compounds, text):
+    assert fold_lines(lines, compounds) == text
+
+
+def test_compounds_are_the_hyphenated_words_printed_whole():
+    lines = [SimpleNamespace(text="le non-respect du diabète phospho-gluco-aminé"), SimpleNamespace(text="2014-2016")]
+    assert compounds_of(lines) == {"non-respect", "phospho-gluco", "gluco-aminé"}
+
+
+def test_a_space_character_marks_the_next_glyph():
+    g = lambda t, x0, x1: Glyph(t, x0, 10.0, x1, 19.0, 9.0, "Serif", False, False)
+    chars = glyph_chars([g("f", 263.1, 266.6), g(" ", 0, 0), g("A", 268.1, 274.4), g("c", 274.3, 278.1)])
+    assert [(c["text"], c["space_before"]) for c in chars] == [("f", False), ("A", True), ("c", False)]
+
+
+@pytest.fixture(scope="module")
+def real_tables():
+    cache: dict = {}
+
+    def get(name: str):
+        if name not in cache:
+            cache[name] = extract_tables(read_document(str(REAL_FR / name)))[0]
+        return cache[name]
+    return get
+
+
+def _cells(tables, page):
+    return {c for t in tables if t.page == page for r in t.cells for c in r}
+
+
+@pytest.mark.slow
+def test_narrow_word_spaces_are_read(real_tables):
+    """Dakar Dem Dikk 2022 and ANAMO 2023 (Cour des comptes du Sénégal): the gap between two
+    words is under a fifth of the size, the space character is in the page text."""
+    dem_dikk = real_tables("sn-ccomptes-2022-dakar-dem-dikk.pdf")
+    t19 = next(t for t in dem_dikk if t.label == "19")
+    assert t19.page == 32 and t19.cells[:3] == (("Mois déclaration", "Date effective de la déclaration"),
+                                                ("Janvier 2017", "24 février 2017"), ("Février 2017", "21 mars 2017"))
+    assert {"24 janvier 2019", "19 juin 2020"} <= _cells(dem_dikk, 32)
+    assert not {c for c in _cells(dem_dikk, 32) if "janvier2" in c or "4janvier" in c}
+
+
+@pytest.mark.slow
+def test_hyphenated_cell_words_are_whole(real_tables):
+    """La Poste 2016 hyphenates its summary sheets' cells; ANAMO 2023 prints
+    "suivi-évaluation" whole elsewhere, so a cut at its hyphen keeps it."""
+    poste = _cells(real_tables("fr-ccomptes-2016-rpt-la-poste.pdf"), 155)
+    assert "Recommandations de la Cour" in poste and "Recomman-dations de la Cour" not in poste
+    anamo = _cells(real_tables("sn-ccomptes-2023-anamo.pdf"), 38)
+    assert "mettre en place un dispositif de suivi-évaluation" in anamo
+
+
+@pytest.mark.slow
+def test_captioned_table_of_long_cells_runs_over_the_page(real_tables):
+    """Parcelles Assainies 2021, p. 25-26: the organisation chart comparison goes on at the
+    top of p. 26 in the same columns; its source is printed under the second part."""
+    t = next(t for t in real_tables("sn-ccomptes-2021-commune-parcelles-assainies.pdf")
+             if t.caption and t.caption.startswith("Rapprochement organigramme"))
+    assert (t.page, t.page_end) == (25, 26)
+    assert t.source == "Source : Documentation fournie par le secrétariat municipal/dossiers de travail"
+    assert "- Bureau de la culture" in {c for r in t.cells for c in r}
+    assert len(t.cells) == 57
+
+
+@pytest.mark.slow
+def test_title_without_tableau_a_line_and_a_half_above_the_rules(real_tables):
+    """La Poste 2016, p. 160 (167 printed): a bold centred title over two lines, 15 pt
+    above the grid's top rule (more than a body line), names the table."""
+    t = next(t for t in real_tables("fr-ccomptes-2016-rpt-la-poste.pdf") if t.page == 160 and t.caption)
+    assert (t.number, t.caption) == (None, "Les contrats de présence postale territoriale 2014-2016 et 2017-2019")
+    assert t.cells[0] == ("", "Contrat 2014-2016", "Avenant 2015", "Projet de contrat 2017-2019 au 30/06/2016")
