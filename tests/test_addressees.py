@@ -106,6 +106,14 @@ def test_addressees_without_bullets(text, owners):
     assert addressees(text).owners == owners
 
 
+def test_a_fragment_cut_from_its_sentence_names_no_addressee():
+    # a summary row's text that starts mid-sentence: « à l'… » is no lead-in
+    assert addressees("à l’exécution normale d’une mission de vérification et prendre toutes les mesures "
+                      "utiles").owners == ()
+    assert addressees("Au ministre des Finances et au ministre de la Justice, de veiller à la mise en place").owners == (
+        "ministre des Finances", "ministre de la Justice")
+
+
 def test_the_court_itself_is_no_addressee():
     got = addressees("La Cour : - recommande au : o Ministre chargé de la Fonction publique, de veiller à la "
                      "régularité ; - demande au Directeur général de : o veiller au respect")

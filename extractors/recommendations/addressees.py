@@ -142,7 +142,9 @@ def addressee_phrases(text: str) -> list[str]:
                     found.append(phrase)
                 continue
         if k == 0:
-            m = re.match(rf"{_PREP}\s*", seg)  # OFNAC: "Au ministre des Finances …, au ministre …, de veiller"
+            # OFNAC: "Au ministre des Finances …, au ministre …, de veiller"; a text that starts
+            # in lower case is a fragment cut from its sentence ("à l'exécution normale …"), no lead.
+            m = re.match(rf"(?=\p{{Lu}}){_PREP}\s*", seg)
             if m and (p := _phrase(seg[m.end():], max_words=3 * _MAX_WORDS)):
                 found.append(p)
                 mode = "phrase"
