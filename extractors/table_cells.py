@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import regex
 from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils import extract_words
 
+from extractors.cell_text import Vocabulary, cut_at_edge, fold_lines
 from models.document import BBox, Page
 
 LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -31,9 +31,9 @@ class GlyphPage:
     """
 
     def __init__(self, page: Page, chars: list[dict], bbox: BBox | None = None,
-                 compounds: frozenset[str] = frozenset()) -> None:
+                 vocab: Vocabulary = Vocabulary()) -> None:
         self.width, self.height = page.width, page.height
-        self.compounds = compounds  # hyphenated words the report prints whole (see fold_lines)
+        self.vocab = vocab  # the report's words, to undo cuts in cells (cell_text.py)
         self.bbox = bbox or (0.0, 0.0, page.width, page.height)
         x0, top, x1, bottom = self.bbox
         self.chars = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
@@ -41,7 +41,7 @@ class GlyphPage:
         self._page = page
 
     def within_bbox(self, bbox: BBox) -> "GlyphPage":
-        return GlyphPage(self._page, self.chars, bbox, self.compounds)
+        return GlyphPage(self._page, self.chars, bbox, self.vocab)
 
     def extract_words(self, **kwargs) -> list[dict]:
         return extract_words(self.chars, **kwargs)
@@ -209,7 +209,7 @@ def text_table(plumber_page, page_no: int, region: BBox) -> FoundTable | None:
             centre = (w0 + w1) / 2
             j = min(range(len(merged)), key=lambda c: 0 if merged[c][0] <= centre <= merged[c][1]
                     else min(abs(centre - merged[c][0]), abs(centre - merged[c][1])))
-            row[j] = fold_lines([row[j], text], plumber_page.compounds)
+            row[j] = fold_lines([row[j], text], plumber_page.vocab)
     cells = [tuple(r) for r in cells]
     box = (min(c["x0"] for c in crop.chars), min(c["top"] for c in crop.chars),
            max(c["x1"] for c in crop.chars), max(c["bottom"] for c in crop.chars))
@@ -295,12 +295,12 @@ def _rows(plumber_page, tb) -> tuple[tuple[str, ...], ...]:
     for row in tb.rows:
         r_top, r_bottom = row.bbox[1], row.bbox[3]
         in_row = [c for c, mid in zip(chars, mids) if r_top - 0.5 <= mid <= r_bottom + 0.5]
-        out.append(tuple(cell_text(in_row, c, plumber_page.compounds) if c is not None else ""
+        out.append(tuple(cell_text(in_row, c, plumber_page.vocab) if c is not None else ""
                          for c in row.cells))
     return tuple(out)
 
 
-def cell_text(chars, bbox, compounds: frozenset[str] = frozenset()) -> str:
+def cell_text(chars, bbox, vocab: Vocabulary = Vocabulary()) -> str:
     """Text of the characters inside `bbox`, superscript calls dropped, lines folded."""
     x0, top, x1, bottom = bbox
     inside = [c for c in chars if x0 - 0.5 <= (c["x0"] + c["x1"]) / 2 <= x1 + 0.5
@@ -308,14 +308,21 @@ def cell_text(chars, bbox, compounds: frozenset[str] = frozenset()) -> str:
     if not inside:
         return ""
     lines = _group(inside)
-    texts = []
+    texts: list[str] = []
+    kept_chars: list[list[dict]] = []
     for line in lines:
         size = max(c["size"] for c in line if c["text"].strip()) if any(c["text"].strip() for c in line) else 0
         normal = [c for c in line if c["size"] >= 0.82 * size]
         base = max((c["bottom"] for c in normal), default=0)
         kept = [c for c in line if not (c["size"] < 0.82 * size and c["bottom"] < base - 0.18 * size)]
-        texts.append(_line_text(kept))
-    return fold_lines(texts, compounds)
+        text = _line_text(kept)
+        if texts and cut_at_edge(texts[-1], kept_chars[-1], text, kept, bbox, vocab):
+            texts[-1] += text  # "Fontaineblea" + "u - Melun": one word wider than the column
+            kept_chars[-1] = kept
+            continue
+        texts.append(text)
+        kept_chars.append(kept)
+    return fold_lines(texts, vocab)
 
 
 def _group(chars) -> list[list[dict]]:
@@ -351,46 +358,3 @@ def _line_text(chars) -> str:
         out += c["text"]
         prev = c
     return " ".join(out.split())
-
-
-def fold_lines(texts: list[str], compounds: frozenset[str] = frozenset()) -> str:
-    """Join the lines of a cell: a line ending in a hyphen runs on ("(2014-" + "2016)").
-
-    A word the producer hyphenated to fit the column is made whole again ("mo-" +
-    "bilisation": LaTeX and InDesign hyphenate narrow cells, "Recomman-dations", Cour des
-    comptes 2016, p. 155): a letter before the hyphen, a lower-case letter after it. A
-    compound the report prints whole elsewhere (`compounds`: "non-respect", "demi-finale")
-    keeps its hyphen.
-    """
-    out = ""
-    for t in texts:
-        t = t.strip()
-        if not t:
-            continue
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and t[:1].islower():
-            left, right = _WORD_END.search(out[:-1]), _WORD_START.match(t)
-            whole = f"{left.group(0) if left else ''}-{right.group(0) if right else ''}".lower()
-            out = out + t if whole in compounds else out[:-1] + t
-        elif out.endswith("-") and not out.endswith(" -"):
-            out += t
-        else:
-            out = f"{out} {t}" if out else t
-    return out
-
-
-_WORD_END = regex.compile(r"\p{L}+$")
-_WORD_START = regex.compile(r"^\p{L}+")
-_COMPOUND = regex.compile(r"\p{L}+(?:-\p{L}+)+")
-
-
-def compounds_of(lines) -> frozenset[str]:
-    """Hyphenated words printed whole on a line of the report, lower-cased, each pair of
-    neighbours kept ("phospho-gluco-aminé": "phospho-gluco", "gluco-aminé")."""
-    out: set[str] = set()
-    for ln in lines:
-        if "-" not in ln.text:
-            continue
-        for word in _COMPOUND.findall(ln.text):
-            parts = word.lower().split("-")
-            out.update(f"{a}-{b}" for a, b in zip(parts, parts[1:]))
-    return frozenset(out)

@@ -21,8 +21,8 @@ from extractors.patterns.notes_tables import CAPTION, SOURCE, TABLE_NOTE
 from extractors.table_captions import (Caption, find_captions, lines_after, page_notes, read_source_and_notes,
                                        text_block, untitled_caption)
 from extractors.table_shape import grid_shape
-from extractors.table_cells import (FoundTable, GlyphPage, compounds_of, glyph_chars, page_edges, ruled_tables,
-                                    text_table)
+from extractors.cell_text import Vocabulary, vocabulary_of
+from extractors.table_cells import FoundTable, GlyphPage, glyph_chars, page_edges, ruled_tables, text_table
 from models.document import Document, Page
 from models.records import Problem, Table
 
@@ -79,21 +79,21 @@ class _Glyphs:
         self.doc, self.problems = doc, problems
         self.cache: dict[int, GlyphPage | None] = {}
         self.reader: Backend | None = None
-        self.compounds: frozenset[str] | None = None  # read from the whole report, once
+        self.vocab: Vocabulary | None = None  # read from the whole report, once
 
     def page(self, n: int) -> GlyphPage | None:
         if n not in self.cache:
             try:
-                self.cache[n] = GlyphPage(self.doc.pages[n - 1], self._chars(n), compounds=self._compounds())
+                self.cache[n] = GlyphPage(self.doc.pages[n - 1], self._chars(n), vocab=self._vocab())
             except Exception as exc:  # a damaged page must not stop the report
                 self.problems.append(Problem("table_unreadable", f"page {n}: {exc}", n))
                 self.cache[n] = None
         return self.cache[n]
 
-    def _compounds(self) -> frozenset[str]:
-        if self.compounds is None:
-            self.compounds = compounds_of(ln for p in self.doc.pages for ln in p.lines)
-        return self.compounds
+    def _vocab(self) -> Vocabulary:
+        if self.vocab is None:
+            self.vocab = vocabulary_of(ln for p in self.doc.pages for ln in p.lines)
+        return self.vocab
 
     def _chars(self, n: int) -> list[dict]:
         if self.reader is None:

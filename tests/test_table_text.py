@@ -8,13 +8,15 @@ Assainies 2021, p. 25-26).
 """
 from __future__ import annotations
 
+from collections import Counter
 from types import SimpleNamespace
 
 import pytest
 
 from extractors.layout import read_document
 from extractors.layout.backend import Glyph
-from extractors.table_cells import compounds_of, fold_lines, glyph_chars
+from extractors.cell_text import Vocabulary, cut_at_edge, fold_lines, vocabulary_of
+from extractors.table_cells import glyph_chars
 from extractors.tables import extract_tables
 from tests.paths import SHARED
 
@@ -31,12 +33,39 @@ REAL_FR = SHARED / "corpus" / "real-fr"
     (["Mesure 8", "", "Action 47"], frozenset(), "Mesure 8 Action 47"),
 ])
 def test_fold_lines(lines, compounds, text):
-    assert fold_lines(lines, compounds) == text
+    assert fold_lines(lines, Vocabulary(compounds=compounds)) == text
 
 
-def test_compounds_are_the_hyphenated_words_printed_whole():
-    lines = [SimpleNamespace(text="le non-respect du diabète phospho-gluco-aminé"), SimpleNamespace(text="2014-2016")]
-    assert compounds_of(lines) == {"non-respect", "phospho-gluco", "gluco-aminé"}
+def test_vocabulary_has_the_words_and_the_compounds_printed_whole():
+    vocab = vocabulary_of([SimpleNamespace(text="Le non-respect du diabète phospho-gluco-aminé"),
+                           SimpleNamespace(text="2014-2016, le respect")])
+    assert vocab.compounds == {"non-respect", "phospho-gluco", "gluco-aminé"}
+    assert (vocab.words["le"], vocab.words["respect"], vocab.words["2014"]) == (2, 2, 0)
+
+
+def _chars(text: str, x0: float, top: float, width: float = 4.7) -> list[dict]:
+    return [{"text": ch, "x0": x0 + k * width, "x1": x0 + (k + 1) * width, "top": top, "bottom": top + 8.5}
+            for k, ch in enumerate(text)]
+
+
+# IGAS 2019, p. 39: the cell [65.4, 123.3] holds "Fontaineblea" (68.1-117.2), then "u - Melun"
+CELL = (65.4, 531.5, 123.3, 556.6)
+
+
+@pytest.mark.parametrize("prev, x0, text, words, cut", [
+    ("Fontaineblea", 68.1, "u - Melun", {"melun": 2}, True),  # "u" only here: a cut word
+    ("Fontaineblea", 68.1, "u - Melun", {"u": 3, "fontainebleau": 1}, True),  # the report prints the whole word
+    ("Fontaineblea", 68.1, "u - Melun", {"u": 3, "fontaineblea": 1}, False),  # "u" is a word of the report
+    ("Fontaineblea", 68.1, "u - Melun", {"u": 2, "fontaineblea": 2}, True),  # a header printed twice
+    ("Fontaineblea", 68.1, "u - Melun", {"u": 9, "fontaineblea": 9}, False),  # words of the report: a wrap
+    ("Fontaineb", 68.1, "leau - Melun", {}, False),  # "l" would have fit after the line: it ended at a word
+    ("Fontaineblea", 68.1, "U - Melun", {}, False),  # a capital opens a new word
+    ("Fontaineblea", 75.0, "u - Melun", {}, False),  # not aligned with the line above: centred text
+])
+def test_word_cut_at_the_cell_edge(prev, x0, text, words, cut):
+    above = _chars(prev, 68.1, 534.0, (117.2 - 68.1) / 12)
+    line = _chars(text, x0, 543.8)
+    assert cut_at_edge(prev, above, text, line, CELL, Vocabulary(Counter(words))) is cut
 
 
 def test_a_space_character_marks_the_next_glyph():
@@ -101,3 +130,16 @@ def test_title_without_tableau_a_line_and_a_half_above_the_rules(real_tables):
     t = next(t for t in real_tables("fr-ccomptes-2016-rpt-la-poste.pdf") if t.page == 160 and t.caption)
     assert (t.number, t.caption) == (None, "Les contrats de présence postale territoriale 2014-2016 et 2017-2019")
     assert t.cells[0] == ("", "Contrat 2014-2016", "Avenant 2015", "Projet de contrat 2017-2019 au 30/06/2016")
+
+
+@pytest.mark.slow
+def test_word_wider_than_its_column_is_whole(real_tables):
+    """IGAS 2019, p. 39 (the dev report): Word breaks "Fontainebleau" at the cell's edge,
+    "u - Melun" on the next line; ANAMO 2023, p. 30 does the same in its headers, while
+    its p. 24 centres "Rubrique" over "modifiée", two words that only wrapped."""
+    dev = extract_tables(read_document(str(SHARED / "corpus" / "dev" / "igas-2019-prostitution.pdf")))[0]
+    t9 = next(t for t in dev if t.number == 9)
+    assert t9.cells[3][:3] == ("Fontainebleau - Melun", "A.C.Ju.S.E", "Juin 2017")
+    anamo = real_tables("sn-ccomptes-2023-anamo.pdf")
+    assert {"Investissement", "Fonctionnement"} <= _cells(anamo, 30) and "Investiss ement" not in _cells(anamo, 30)
+    assert "Rubrique modifiée" in _cells(anamo, 24)
