@@ -72,8 +72,8 @@ def cut_at_edge(prev: str, prev_chars: list[dict], text: str, chars: list[dict],
     ends, cut without a hyphen because it is wider than the column.
 
     The line above is that one word, left-aligned like this line, and ends so near the
-    cell's right side (its left padding mirrored) that this line's first letter would not
-    have fit after it; this line opens in lower case; and the report prints the joined
+    cell's right side (its left padding mirrored: less than half the type size away) that
+    this line's first letter would not have fit after it; this line opens in lower case; and the report prints the joined
     word, or both pieces are rare and printed together ("Prestatai" + "re", twice: a
     header repeated on the next page). Words the report uses ("Prévisions" over
     "définitives") and two lines of one width (centred) only wrapped.
@@ -84,8 +84,9 @@ def cut_at_edge(prev: str, prev_chars: list[dict], text: str, chars: list[dict],
     if abs(nxt["x0"] - first["x0"]) > 1.0:
         return False  # centred or indented lines: not a word cut at the edge
     inner_right = bbox[2] - max(first["x0"] - bbox[0], 0.0)
-    if last["x1"] + (nxt["x1"] - nxt["x0"]) <= inner_right + 0.5:
-        return False  # its first letter would have fit: the line above ended at a word
+    room = inner_right - last["x1"]
+    if room + 0.5 >= nxt["x1"] - nxt["x0"] or room > 0.5 * nxt.get("size", nxt["bottom"] - nxt["top"]):
+        return False  # a letter would have fit, or the line stops short: it ended at a word ("Effectif" / "moyen")
     head = _WORD_START.match(text)
     if head is None:
         return False

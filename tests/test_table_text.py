@@ -59,12 +59,13 @@ CELL = (65.4, 531.5, 123.3, 556.6)
     ("Fontaineblea", 68.1, "u - Melun", {"u": 2, "fontaineblea": 2}, True),  # a header printed twice
     ("Fontaineblea", 68.1, "u - Melun", {"u": 9, "fontaineblea": 9}, False),  # words of the report: a wrap
     ("Fontaineb", 68.1, "leau - Melun", {}, False),  # "l" would have fit after the line: it ended at a word
+    ("Fontainebl", 68.1, "wau", {}, False),  # a wide letter would not fit, but the line stops 11 pt short
     ("Fontaineblea", 68.1, "U - Melun", {}, False),  # a capital opens a new word
     ("Fontaineblea", 75.0, "u - Melun", {}, False),  # not aligned with the line above: centred text
 ])
 def test_word_cut_at_the_cell_edge(prev, x0, text, words, cut):
     above = _chars(prev, 68.1, 534.0, (117.2 - 68.1) / 12)
-    line = _chars(text, x0, 543.8)
+    line = _chars(text, x0, 543.8, 13.0 if text.startswith("w") else 4.7)
     assert cut_at_edge(prev, above, text, line, CELL, Vocabulary(Counter(words))) is cut
 
 
