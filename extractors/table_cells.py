@@ -291,19 +291,67 @@ def _rows(plumber_page, tb) -> tuple[tuple[str, ...], ...]:
     chars = [c for c in plumber_page.chars if x0 - 1 <= c["x0"] and c["x1"] <= x1 + 1
              and top - 1 <= c["top"] and c["bottom"] <= bottom + 1]
     mids = [(c["top"] + c["bottom"]) / 2 for c in chars]  # once, not once per row
-    out = []
+    rows = []
     for row in tb.rows:
         r_top, r_bottom = row.bbox[1], row.bbox[3]
-        in_row = [c for c, mid in zip(chars, mids) if r_top - 0.5 <= mid <= r_bottom + 0.5]
-        out.append(tuple(cell_text(in_row, c, plumber_page.vocab) if c is not None else ""
-                         for c in row.cells))
-    return tuple(out)
+        rows.append((row, [c for c, mid in zip(chars, mids) if r_top - 0.5 <= mid <= r_bottom + 0.5]))
+    owner = _overflow(rows)
+    return tuple(tuple(cell_text(in_row, c, plumber_page.vocab, owner) if c is not None else "" for c in row.cells)
+                 for row, in_row in rows)
 
 
-def cell_text(chars, bbox, vocab: Vocabulary = Vocabulary()) -> str:
-    """Text of the characters inside `bbox`, superscript calls dropped, lines folded."""
+def _overflow(rows) -> dict[int, float]:
+    """Letters of a word that runs over a column rule, moved back to its cell.
+
+    LaTeX (an overfull box) and fpdf2 let a word wider than its column run past the rule:
+    "Prestatair|e" then "Date" in the next cell, the letters glued. The column's text
+    starts at the same padding after the rule on every other row; the glued letters
+    printed inside that padding belong to the word on the left. Returns, per letter's id,
+    the x its cell is read at.
+    """
+    lines = []  # (boundaries of the row's cells, the row's visual lines)
+    for row, in_row in rows:
+        bounds = sorted({round(c[0], 1) for c in row.cells if c is not None})[1:]
+        if bounds and in_row:
+            lines.append((bounds, _group(in_row)))
+    pads: dict[float, float] = {}
+    runs = []  # (boundary, the letters right of it, glued to a word left of it)
+    for bounds, visual in lines:
+        for line in visual:
+            mids = [(c["x0"] + c["x1"]) / 2 for c in line]
+            for j, b in enumerate(bounds):
+                k = next((i for i, m in enumerate(mids) if m > b), None)
+                if k is None or j + 1 < len(bounds) and mids[k] > bounds[j + 1]:
+                    continue  # nothing in this cell on this line
+                c, p = line[k], line[k - 1] if k else None
+                if p is not None and p["x0"] < b and _glued(p, c):
+                    runs.append((b, line[k:]))
+                else:
+                    pads[b] = min(pads.get(b, c["x0"] - b), c["x0"] - b)
+    owner: dict[int, float] = {}
+    for b, run in runs:
+        if pads.get(b, 0.0) <= 0.5:
+            continue
+        prev = None
+        for c in run:
+            if c["x0"] >= b + pads[b] - 0.3 or (prev is not None and not _glued(prev, c)):
+                break
+            owner[id(c)] = b - 1.0  # inside the left cell, beyond the 0.5 pt the cells allow
+            prev = c
+    return owner
+
+
+def _glued(left: dict, right: dict) -> bool:
+    """Two letters of one word: no space between them in the page text, no gap."""
+    return not right.get("space_before") and right["x0"] - left["x1"] <= 0.1 * right["size"]
+
+
+def cell_text(chars, bbox, vocab: Vocabulary = Vocabulary(), owner: dict[int, float] | None = None) -> str:
+    """Text of the characters inside `bbox`, superscript calls dropped, lines folded
+    (`owner`: the x at which a letter is read, when not at its centre, see _overflow)."""
     x0, top, x1, bottom = bbox
-    inside = [c for c in chars if x0 - 0.5 <= (c["x0"] + c["x1"]) / 2 <= x1 + 0.5
+    owner = owner or {}
+    inside = [c for c in chars if x0 - 0.5 <= owner.get(id(c), (c["x0"] + c["x1"]) / 2) <= x1 + 0.5
               and top - 0.5 <= (c["top"] + c["bottom"]) / 2 <= bottom + 0.5]
     if not inside:
         return ""

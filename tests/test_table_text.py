@@ -16,7 +16,7 @@ import pytest
 from extractors.layout import read_document
 from extractors.layout.backend import Glyph
 from extractors.cell_text import Vocabulary, cut_at_edge, fold_lines, vocabulary_of
-from extractors.table_cells import glyph_chars
+from extractors.table_cells import _overflow, cell_text, glyph_chars
 from extractors.tables import extract_tables
 from tests.paths import SHARED
 
@@ -144,3 +144,29 @@ def test_word_wider_than_its_column_is_whole(real_tables):
     anamo = real_tables("sn-ccomptes-2023-anamo.pdf")
     assert {"Investissement", "Fonctionnement"} <= _cells(anamo, 30) and "Investiss ement" not in _cells(anamo, 30)
     assert "Rubrique modifiée" in _cells(anamo, 24)
+
+
+def _letters(text: str, x0: float, top: float, width: float = 4.4, tail: tuple = ()) -> list[dict]:
+    """Glued letters from x0, `width` wide, the last ones `tail` wide."""
+    out, x = [], x0
+    for ch, w in zip(text, [width] * (len(text) - len(tail)) + list(tail)):
+        out.append({"text": ch, "x0": x, "x1": x + w, "top": top, "bottom": top + 8.0, "size": 8.97})
+        x += w
+    return out
+
+
+def test_word_running_over_the_column_rule_stays_in_its_cell():
+    """pdflatex (latex-a fixture, p. 20): "Prestataire" is wider than its p{} column and
+    runs past the rule at 209.4, glued to "Date" (215.6, where the column's text starts on
+    every row); the letters inside that padding are the left cell's."""
+    # "r" 205.7-210.1 across the rule, the last "e" 210.1-215.0 past it
+    head = _letters("TGI", 78.0, 520.7) + _letters("Prestataire", 163.5, 520.7, 42.2 / 9, (4.4, 4.9)) \
+        + _letters("Date", 215.6, 520.7)
+    body = _letters("Evry", 78.0, 531.4) + _letters("A.C.J.E.91", 163.5, 531.4) + _letters("Mars", 215.6, 531.4)
+    cells = [(73.4, 518.0, 157.4, 529.0), (157.4, 518.0, 209.4, 529.0), (209.4, 518.0, 261.5, 529.0)]
+    rows = [(SimpleNamespace(cells=cells), head),
+            (SimpleNamespace(cells=[(a, 529.0, b, 540.0) for a, _, b, _ in cells]), body)]
+    owner = _overflow(rows)
+    assert [cell_text(head, c, owner=owner) for c in cells] == ["TGI", "Prestataire", "Date"]
+    assert [cell_text(body, (a, 529.0, b, 540.0), owner=owner) for a, _, b, _ in cells] == ["Evry", "A.C.J.E.91", "Mars"]
+    assert [cell_text(head, c) for c in cells] == ["TGI", "Prestatair", "eDate"]  # read at their centres
