@@ -34,7 +34,7 @@ NOTE_START_GLUED = regex.compile(
 
 GLUED_DIGITS = regex.compile(
     r"""^\s*
-    (?P<digits>\d{2,8})          # a note number glued to a text that starts with digits
+    (?P<digits>\d{2,8}+)         # a note number glued to a text that starts with digits
     (?P<rest>(?!\p{L})\S*\s*\p{L}.*)  # then no letter, then words: "2380% des", "2410 stages"
     $""",
     regex.X,
