@@ -139,6 +139,14 @@ def test_note_start(text, expected):
     assert note_start(line) == expected
 
 
+@pytest.mark.parametrize("rest", ["Par décision du 1er février 2019", " Par décision du 1er février 2019"])
+def test_raised_note_number_with_or_without_space(rest):
+    """Word and Writer raise the number of the note: touching the text or followed by a space."""
+    spans = (Span("7", 70, 73, "F", 5.2, False, False, True), Span(rest, 73, 300, "F", 9, False, False, False))
+    line = Line(1, "7" + rest, (70, 700, 300, 710), "F", 9, False, False, spans)
+    assert note_start(line) == (7, "Par décision du 1er février 2019")
+
+
 @pytest.mark.parametrize("text, expected", [
     ("2380% des auteurs sont poursuivis", [(2, "380% des auteurs sont poursuivis"),
                                            (23, "80% des auteurs sont poursuivis")]),
