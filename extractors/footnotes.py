@@ -296,16 +296,17 @@ def _pair(notes: list[_Note], calls: list[_Call], sections: Sequence[Section]) -
             used.add(id(call))
         else:
             problems.append(Problem("footnote_call_missing",
-                                    f"note {note.number} on page {note.page} has no call in the body",
+                                    f"note {note.number} (page {note.page}) : aucun appel trouvé dans le texte",
                                     note.page, str(note.number)))
         prev = notes[i - 1] if i else None
         if prev is None or (note.number == 1 and prev.page != note.page):
             seen = set()  # numbering (re)starts: per page, per chapter or for the report
         elif note.number in seen:
-            problems.append(Problem("footnote_duplicate", f"note {note.number} printed twice",
+            problems.append(Problem("footnote_duplicate", f"note {note.number} imprimée deux fois",
                                     note.page, str(note.number)))
         elif note.number > prev.number + 1:
-            problems.append(Problem("footnote_gap", f"notes {prev.number + 1}-{note.number - 1} not found",
+            problems.append(Problem("footnote_gap", (f"note {prev.number + 1} introuvable" if note.number == prev.number + 2
+                                     else f"notes {prev.number + 1} à {note.number - 1} introuvables"),
                                     note.page, str(note.number)))
         seen.add(note.number)
         cp, cb = (call.page, call.bbox) if call else (note.page, note.bbox)
