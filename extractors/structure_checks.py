@@ -20,6 +20,6 @@ def structure_problems(doc: Document, ext: Extraction) -> list[Problem]:
     found = len(ext.sections)
     if entries >= MIN_OUTLINE and found * COLLAPSE_RATIO < entries:
         return [Problem("structure_collapsed",
-                        f"{found} section(s) found where the PDF outline lists {entries}: the text "
-                        "may be damaged or read out of order", subject="sections")]
+                        f"{found} section(s) trouvée(s) alors que le sommaire du PDF en compte {entries} : le texte "
+                        "est peut-être abîmé ou lu dans le désordre", subject="sections")]
     return []

@@ -324,8 +324,8 @@ def test_a_collapsed_structure_is_a_quality_line(tmp_path):
 
     doc, ext = extract_file(str(BAD / "flip-120-1-gao-08-587t-testimony-ga.pdf"), ExtractSettings())
     assert [(p.kind, p.message) for p in structure_problems(doc, ext)] == [
-        ("structure_collapsed", "1 section(s) found where the PDF outline lists 13: the text may be "
-                                "damaged or read out of order")]
+        ("structure_collapsed", "1 section(s) trouvée(s) alors que le sommaire du PDF en compte 13 : le texte "
+                                "est peut-être abîmé ou lu dans le désordre")]
     doc, ext = extract_file(str(REAL / "gao-08-587t-testimony-gao-act-2008.pdf"), ExtractSettings())
     assert structure_problems(doc, ext) == []
 

@@ -123,8 +123,8 @@ def recommendations_from_lists(doc: Document, sections: Sequence[Section] = (), 
     for it in summary:
         if it.number not in used and not restart:
             used.add(it.number)
-            problems.append(Problem("rec_only_in_summary", f"recommendation {it.number} is in the summary "
-                                    f"(page {it.page}) but no statement was found in the body", it.page,
+            problems.append(Problem("rec_only_in_summary", f"recommandation {it.number} : dans le tableau récapitulatif "
+                                    f"(page {it.page}) mais introuvable dans le texte", it.page,
                                     str(it.number)))
             recs.append(Recommendation(number=it.number, text=None, summary_text=it.text, owner=it.owner,
                                        owners=it.owners, page=None, summary_page=it.page, theme=it.theme,

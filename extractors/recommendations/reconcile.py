@@ -100,8 +100,8 @@ def extract_recommendations(doc: Document, sections: Sequence[Section], glossary
     by_row: dict[object, SummaryRow] = {}
     for r in rows:
         if r.number in by_row:
-            problems.append(Problem("rec_duplicate", f"recommendation {r.number} appears twice in the summary "
-                                    f"(pages {by_row[r.number].page} and {r.page})", r.page, str(r.number)))
+            problems.append(Problem("rec_duplicate", f"recommandation {r.number} : deux fois dans le tableau récapitulatif "
+                                    f"(pages {by_row[r.number].page} et {r.page})", r.page, str(r.number)))
             continue
         by_row[r.number] = r
     by_body: dict[object, list[BodyStatement]] = {}
@@ -122,22 +122,22 @@ def extract_recommendations(doc: Document, sections: Sequence[Section], glossary
         if n in by_body:
             body, count = _pick(by_body[n], sections, summary_pages, _label_page(doc, row.printed_page) if row else None)
             if count > 1:
-                problems.append(Problem("rec_duplicate", f"recommendation {n} is stated {count} times in the body "
+                problems.append(Problem("rec_duplicate", f"recommandation {n} : énoncée {count} fois dans le texte "
                                         f"(pages {', '.join(str(c.page) for c in by_body[n])})", body.page, str(n)))
             if row is None and len(by_body[n]) > 1:
                 other = next((c for c in by_body[n] if c is not body), None)
                 row = SummaryRow(number=n, text=other.text, owner=other.owner, owner_cell=other.owner,
                                  page=other.page, bbox=other.bbox, label=other.label) if other else None
         if row is not None and body is None:
-            problems.append(Problem("rec_only_in_summary", f"recommendation {n} is in the summary (page {row.page}) "
-                                    "but no statement was found in the body", row.page, str(n)))
+            problems.append(Problem("rec_only_in_summary", f"recommandation {n} : dans le tableau récapitulatif (page {row.page}) "
+                                    "mais introuvable dans le texte", row.page, str(n)))
         if body is not None and row is None and rows:
-            problems.append(Problem("rec_only_in_body", f"recommendation {n} is stated on page {body.page} "
-                                    "but missing from the summary", body.page, str(n)))
+            problems.append(Problem("rec_only_in_body", f"recommandation {n} : énoncée page {body.page} "
+                                    "mais absente du tableau récapitulatif", body.page, str(n)))
         if (body is not None and row is not None and ratio(_fold(body.text), _fold(row.text)) / 100 < WORDING_OK
                 and not _fold(body.text).startswith(_fold(row.text))):  # a title repeated alone is no change
-            problems.append(Problem("rec_wording_differs", f"recommendation {n}: body (page {body.page}) and "
-                                    f"summary (page {row.page}) wordings differ", body.page, str(n)))
+            problems.append(Problem("rec_wording_differs", f"recommandation {n} : formulations différentes dans le texte (page {body.page}) et "
+                                    f"dans le tableau récapitulatif (page {row.page})", body.page, str(n)))
         owner = (row.owner if row and row.owner else None) or (body.owner if body else None)
         owners = split_owners(row.owner_cell) if row and row.owner_cell else []
         if not owners and body is not None and body.owners:
@@ -150,7 +150,7 @@ def extract_recommendations(doc: Document, sections: Sequence[Section], glossary
         if not owners and body is not None:
             owners = owners_from_text(body.text, nlp, glossary)
         if not owner and not owners and rows and any(r.owner for r in rows):
-            problems.append(Problem("rec_owner_missing", f"recommendation {n} names no addressee",
+            problems.append(Problem("rec_owner_missing", f"recommandation {n} : aucun destinataire nommé",
                                     body.page if body else row.page, str(n)))
         page = body.page if body else None
         section_number = numbered_section_at(sections, body.page, body.bbox[1]) if body else None
@@ -166,6 +166,6 @@ def extract_recommendations(doc: Document, sections: Sequence[Section], glossary
     if ints:
         missing = sorted(set(range(ints[0], ints[-1] + 1)) - set(ints))
         if missing:
-            problems.append(Problem("rec_number_gap", "recommendation numbers missing from the sequence: "
+            problems.append(Problem("rec_number_gap", "numéros de recommandation absents de la suite : "
                                     + ", ".join(map(str, missing)), None, None))
     return recs, problems
