@@ -177,7 +177,7 @@ def _assign(doc, body: float, captions: list[Caption], found, glyphs, problems,
             grid = text_grid(doc, body, cap, glyphs, below_first)
         if grid is None:
             if cap.kind == "table":
-                problems.append(Problem("table_cells_missing", f"no cells found for « {cap.text[:60]} »",
+                problems.append(Problem("table_cells_missing", f"aucune cellule lue pour « {cap.text[:60]} »",
                                         cap.page, cap.label))
                 pairs.append((cap, FoundTable(cap.page, _bbox(cap), (), False)))
             continue
