@@ -13,6 +13,7 @@ from collections import Counter
 from math import inf
 
 from extractors.layout.backend import Glyph, RawPage
+from extractors.layout.turns import by_turn, has_turned, unturn_line
 from models.document import Line, Page, Span
 
 _WHITESPACE = re.compile(r"\s+")
@@ -24,11 +25,23 @@ _NUMBERING_TOKEN = re.compile(r"[\dIVXivx]{1,4}([.)]\d{0,3}){0,5}[.)]?|[A-Za-z][
 
 
 def build_page(raw: RawPage) -> Page:
+    """The page's lines: upright text first, then text set at a quarter turn (`turns`)."""
     borders = cell_borders(raw.rules)
-    lines = [line for chunk, ink, size, widest in _join_fragments(_group_lines(raw.number, raw.glyphs))
-             for line in _split_gaps(raw.number, chunk, ink, size, widest, borders)]
+    if not has_turned(raw.glyphs):
+        lines = _lines_of(raw.number, raw.glyphs, borders)
+    else:
+        groups = by_turn(raw.glyphs)
+        lines = _lines_of(raw.number, groups.pop(0, []), borders)
+        for turn, glyphs in sorted(groups.items()):
+            # Drawn borders are page boxes: they do not apply in a turned frame.
+            lines += [unturn_line(line, turn) for line in _lines_of(raw.number, glyphs, [])]
     lines = _without_overprints(lines)
     return Page(raw.number, raw.width, raw.height, tuple(lines), tuple(raw.rules), None, raw.image_count)
+
+
+def _lines_of(page: int, glyphs: list[Glyph], borders) -> list[Line]:
+    return [line for chunk, ink, size, widest in _join_fragments(_group_lines(page, glyphs))
+            for line in _split_gaps(page, chunk, ink, size, widest, borders)]
 
 
 def _without_overprints(lines: list[Line]) -> list[Line]:
@@ -145,7 +158,7 @@ def _group_lines(page: int, glyphs: list[Glyph]) -> list[tuple[list[Glyph], list
     widest = -inf  # the widest gap between two inked glyphs of the current line
     last_size = last_x1 = 0.0  # of its last inked glyph
     for g in glyphs:
-        text, x0, top, x1, bottom, size, _, _, _ = g
+        text, x0, top, x1, bottom, size, _, _, _, _ = g
         if text == " ":
             if current:
                 current.append(g)
@@ -217,7 +230,7 @@ def _split_gaps(page: int, glyphs: list[Glyph], ink: list[Glyph], size: float, w
     one_word = True  # the current piece is a single word so far (no space, no gap)
     saw_space = False
     for g in glyphs:
-        text, x0, top, x1, bottom, g_size, _, _, _ = g
+        text, x0, top, x1, bottom, g_size, _, _, _, _ = g
         if text == " ":
             piece.append(g)
             saw_space = True
@@ -308,7 +321,7 @@ def _styled_spans(glyphs: list[Glyph], columns) -> tuple[list[Span], tuple[float
     a positive size never sits below 0.82 of itself, such a line has no superscript and
     is one span.
     """
-    _, x0s, _, x1s, bottoms, sizes, fonts, bolds, italics = columns
+    _, x0s, _, x1s, bottoms, sizes, fonts, bolds, italics = columns[:9]
     style = size, font, bold, italic = sizes[0], fonts[0], bolds[0], italics[0]
     n = len(sizes)
     if (sizes.count(size) == n and fonts.count(font) == n and bolds.count(bold) == n
@@ -382,7 +395,7 @@ def _spans(glyphs: list[Glyph], size: float, baseline: float, tracking: float = 
     small = 0.82 * size
     raised = baseline - 0.18 * size
     for g in glyphs:
-        text, x0, _, x1, bottom, g_size, font, bold, italic = g
+        text, x0, _, x1, bottom, g_size, font, bold, italic, _ = g
         if text == " ":
             pending_space = True
             continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
 from extractors.layout.glyph_fixes import expand_ligatures, split_shared_boxes, valid_unicode
 from extractors.layout.plumber_fonts import PlumberFonts
+from extractors.layout.turns import quarter_turn
 from models.document import OutlineEntry, Rule
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
 
@@ -91,10 +92,14 @@ def _plumber_page(page, fonts: PlumberFonts | None = None) -> RawPage:
         bold = bool(BOLD_NAME.search(name))
         italic = bool(ITALIC_NAME.search(name))
         size = round(float(c.get("size", 0.0)), 2)
+        matrix = c.get("matrix") or (1, 0)
+        turn = quarter_turn(matrix[0], -matrix[1])  # pdfminer's matrix has y up
+        if turn % 2:  # pdfminer's size is the box height, along the line of vertical text
+            size = round(float(c["x1"] - c["x0"]), 2)
         if text.isspace():
-            glyphs.append(Glyph(" ", 0, 0, 0, 0, size, name, bold, italic))
+            glyphs.append(Glyph(" ", 0, 0, 0, 0, size, name, bold, italic, turn))
             continue
-        glyphs.append(Glyph(text, c["x0"], c["top"], c["x1"], c["bottom"], size, name, bold, italic))
+        glyphs.append(Glyph(text, c["x0"], c["top"], c["x1"], c["bottom"], size, name, bold, italic, turn))
     glyphs = split_shared_boxes(expand_ligatures(glyphs))
     rules = [Rule((o["x0"], o["top"], o["x1"], o["bottom"])) for o in (page.rects + page.lines)]
     return RawPage(page.page_number, float(page.width), float(page.height), glyphs, rules, len(page.images),

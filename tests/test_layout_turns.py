@@ -1,0 +1,111 @@
+"""Text set at a quarter turn reads along its direction; characters outside the BMP keep
+every later character on its own box."""
+from __future__ import annotations
+
+import pytest
+
+from extractors.layout import Glyph, RawPage, build_page, open_backend
+from extractors.layout.glyph_fixes import expand_ligatures
+from extractors.layout.turns import quarter_turn, turn_box
+from tests.paths import REAL, SHARED
+
+REAL_FR = SHARED / "corpus" / "real-fr"
+BACKEND_NAMES = ("pdfium", "pdfplumber")
+
+
+def vertical(text: str, x: float, bottom: float, turn: int, size: float = 10.0) -> list[Glyph]:
+    """Glyphs of `text` set along a vertical baseline: turn 1 reads upwards from `bottom`,
+    turn 3 downwards from `bottom` (then the top of the first letter)."""
+    out, y, adv = [], bottom, 0.5 * size
+    for ch in text:
+        if ch == " ":
+            out.append(Glyph(" ", 0, 0, 0, 0, size, "Arial", False, False, turn))
+        elif turn == 1:
+            out.append(Glyph(ch, x, y - adv, x + size, y, size, "Arial", False, False, turn))
+        else:
+            out.append(Glyph(ch, x, y, x + size, y + adv, size, "Arial", False, False, turn))
+        y += -adv if turn == 1 else adv
+    return out
+
+
+def lines_of(glyphs: list[Glyph]):
+    return build_page(RawPage(1, 595.0, 842.0, glyphs, [], 0)).lines
+
+
+@pytest.mark.parametrize("dx, dy, turn", [(1, 0, 0), (0, -1, 1), (-1, 0, 2), (0, 1, 3), (0.9, -0.3, 0)])
+def test_quarter_turn_of_a_baseline(dx, dy, turn):
+    assert quarter_turn(dx, dy) == turn
+
+
+@pytest.mark.parametrize("turn", [1, 2, 3])
+def test_turn_box_is_undone_by_the_opposite_turn(turn):
+    box = (20.0, 600.0, 33.0, 780.0)
+    assert turn_box(turn_box(box, turn), (4 - turn) % 4) == box
+
+
+def test_text_read_bottom_to_top_is_one_line_of_words_with_its_page_box():
+    upright = [Glyph(ch, 100 + 5 * i, 100, 105 + 5 * i, 110, 10.0, "Arial", False, False)
+               for i, ch in enumerate("Synthèse")]
+    lines = lines_of(upright + vertical("Rapport d'activités 2021", 20.0, 780.0, 1))
+    assert [ln.text for ln in lines] == ["Synthèse", "Rapport d'activités 2021"]
+    assert lines[1].bbox == (20.0, 660.0, 30.0, 780.0)
+
+
+def test_text_read_top_to_bottom_is_one_line_of_words():
+    (line,) = lines_of(vertical("Tableau 3", 560.0, 100.0, 3))
+    assert line.text == "Tableau 3"
+    assert line.bbox == (560.0, 100.0, 570.0, 145.0)
+
+
+def test_a_ligature_in_vertical_text_is_shared_out_along_its_line():
+    fi = Glyph("\ufb01", 20.0, 700.0, 30.0, 710.0, 10.0, "Arial", False, False, 1)
+    letters = expand_ligatures([fi])
+    assert [(g.text, g.top, g.bottom) for g in letters] == [("f", 705.0, 710.0), ("i", 700.0, 705.0)]
+    (line,) = lines_of(vertical("dé", 20.0, 720.0, 1) + letters + vertical("nir", 20.0, 700.0, 1))
+    assert line.text == "définir"
+
+
+def _lines(pdf, number: int, backend: str):
+    reader = open_backend(str(pdf), backend)
+    try:
+        return build_page(reader.page(number)).lines
+    finally:
+        reader.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKEND_NAMES)
+def test_vertical_margin_title_reads_as_words(backend):
+    # OFNAC 2021 p. 98: the report's title runs up the left margin (it read one letter per line).
+    pdf = REAL_FR / "sn-ofnac-2021-rapport-activites.pdf"
+    if not pdf.exists():
+        pytest.skip("needs ../shared/corpus/real-fr")
+    (title,) = [ln for ln in _lines(pdf, 98, backend) if "ACTIVIT" in ln.text]
+    assert title.text == "RAPPORT D’ACTIVITÉS 2021"
+    x0, top, x1, bottom = title.bbox
+    assert x1 < 40 and bottom - top > 140 and x1 - x0 < 15
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKEND_NAMES)
+def test_sideways_table_headers_read_along_their_direction(backend):
+    # pdfplumber's issue 192 example: column headers set bottom to top over a table.
+    pdf = REAL / "pdfplumber-tests-issue-192-example.pdf"
+    if not pdf.exists():
+        pytest.skip("needs ../shared/corpus/real")
+    texts = [" ".join(ln.text.split()) for ln in _lines(pdf, 1, backend)]
+    assert "Ababb(a) 44" in texts and "Ababb(a) 96" in texts
+
+
+@pytest.mark.slow
+def test_a_character_outside_the_bmp_does_not_shift_the_next_ones():
+    # TAIC RO-2014-103 p. 46: the formula's mathematical italic letters (two UTF-16 units
+    # each) shifted every later letter onto its neighbour's box: "The f riction", "p eak".
+    pdf = REAL / "taic-nz-ro-2014-103-melling-rail-2016.pdf"
+    if not pdf.exists():
+        pytest.skip("needs ../shared/corpus/real")
+    texts = [ln.text for ln in _lines(pdf, 46, "pdfium")]
+    assert "𝜇 =" in texts and "𝐹𝑎" in texts
+    assert ("increase (see Figure 11). The peak of this curve represents the coefficient of friction at the"
+            in texts)
+    assert "will lock up and slide along the rail." in texts
