@@ -352,7 +352,10 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
     dropped = _dropped_spaces(fast, tp_ptr, text)
     last_key: int | None = -1
     shared = False  # two letters in a row reported with the same box (a ligature)
-    p_left = p_right = -1.0
+    # The last inked glyph's box: a space lying mostly inside it takes no room and is no
+    # word break (InDesign sets one after the "fi" ligature, pdfplumber's issue 71
+    # example p. 1: "défi nir"; pdftotext skips space characters and reads "définir").
+    p_left = p_right = p_bottom = -1.0
     font: tuple[float, str, bool, bool, int] = (0.0, "", False, False, 0)
     f_size, f_name, f_bold, f_italic, f_turn = font
     space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))  # carries the last font
@@ -360,7 +363,11 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
         if ch in special and ch not in _LIGATURE_CHARS:
             if ch != "\x02":  # a space, or nothing to read
                 if ch not in skip and i not in dropped:
-                    append(space_glyph)  # its font is never read: it keeps the last one
+                    get_box(tp_arg, i, rect_arg)
+                    left, top, right, bottom = unpack(rect)
+                    if not (p_left <= left and p_right - left > 0.5 * (right - left)
+                            and abs(bottom - p_bottom) < 1.0):
+                        append(space_glyph)  # its font is never read: it keeps the last one
                 continue
             # pdfium reports a hyphen that ends a line as U+0002 (U+FFFE in the page
             # text): it is the hyphen printed on the page, read "-" as pdfplumber does
@@ -382,7 +389,7 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
         left, top, right, bottom = unpack(rect)
         if left == p_left and right == p_right:
             shared = True
-        p_left, p_right = left, right
+        p_left, p_right, p_bottom = left, right, bottom
         append(new(Glyph, (ch, left, height - top, right, height - bottom, f_size, f_name, f_bold, f_italic, f_turn)))
     if shared:
         glyphs = split_shared_boxes(glyphs)

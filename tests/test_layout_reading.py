@@ -1,5 +1,5 @@
-"""Text set at a quarter turn reads along its direction; characters outside the BMP keep
-every later character on its own box."""
+"""How real producers' text is read: text set at a quarter turn along its direction,
+characters outside the BMP each on their own box, spaces that take no room ignored."""
 from __future__ import annotations
 
 import pytest
@@ -109,3 +109,17 @@ def test_a_character_outside_the_bmp_does_not_shift_the_next_ones():
     assert ("increase (see Figure 11). The peak of this curve represents the coefficient of friction at the"
             in texts)
     assert "will lock up and slide along the rail." in texts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKEND_NAMES)
+def test_a_space_that_takes_no_room_is_no_word_break(backend):
+    # pdfplumber's issue 71 example p. 1: InDesign sets a space inside the "fi" ligature's
+    # box ("défi nir"); a real space in italic text after an overhanging "s" stays
+    # ("des futurs", p. 13).
+    pdf = REAL / "pdfplumber-tests-issue-71-duplicate-chars-2.pdf"
+    if not pdf.exists():
+        pytest.skip("needs ../shared/corpus/real")
+    first = " ".join(ln.text for ln in _lines(pdf, 1, backend))
+    assert first.count("Savoir définir l’") == 2 and "défi nir" not in first
+    assert "des futurs" in " ".join(ln.text for ln in _lines(pdf, 13, backend))
