@@ -123,3 +123,53 @@ def test_a_space_that_takes_no_room_is_no_word_break(backend):
     first = " ".join(ln.text for ln in _lines(pdf, 1, backend))
     assert first.count("Savoir définir l’") == 2 and "défi nir" not in first
     assert "des futurs" in " ".join(ln.text for ln in _lines(pdf, 13, backend))
+
+
+def test_a_glyph_whose_baseline_is_off_the_page_is_left_out():
+    on = [Glyph(ch, 70 + 5 * i, 820.0, 75 + 5 * i, 830.0, 10.0, "Arial", False, False) for i, ch in enumerate("bas")]
+    # The baseline (a fifth of the height above the bottom) is 2 pt under the page's edge.
+    off = [Glyph(ch, 70 + 5 * i, 834.0, 75 + 5 * i, 846.0, 10.0, "Arial", False, False) for i, ch in enumerate("hors")]
+    assert [ln.text for ln in lines_of(on + off)] == ["bas"]
+
+
+def test_a_line_whose_first_letter_comes_after_it_in_the_stream_is_joined():
+    rest = [Glyph(ch, 105 + 5 * i, 100.0, 110 + 5 * i, 110.0, 10.0, "Arial", False, False)
+            for i, ch in enumerate("ccountability")]
+    other = [Glyph(ch, 100 + 5 * i, 200.0, 105 + 5 * i, 210.0, 10.0, "Arial", False, False) for i, ch in enumerate("GAO")]
+    first = [Glyph("a", 100.0, 100.0, 105.0, 110.0, 10.0, "Arial", False, False)]
+    assert [ln.text for ln in lines_of(rest + other + first)] == ["accountability", "GAO"]
+
+
+@pytest.mark.slow
+def test_text_beyond_the_page_edge_is_not_the_page_text():
+    # The Debian reference p. 53: a table runs 300 pt below the page; p. 244: a last row's
+    # baseline falls under it. pdftotext leaves both out; nothing of them is printed.
+    pdf = REAL / "fr-debian-reference.pdf"
+    if not pdf.exists():
+        pytest.skip("needs ../shared/corpus/real")
+    p53 = [ln.text for ln in _lines(pdf, 53, "pdfium")]
+    assert p53[-1] == "l’interpréteur de commandes (plus rapide si on utilise une base de"
+    assert not any("tar -xvf" in text for text in p53)
+    assert not any("findimagedupes" in ln.text for ln in _lines(pdf, 244, "pdfium"))
+
+
+@pytest.mark.slow
+def test_a_cell_running_under_the_next_one_on_another_baseline_is_two_words():
+    # The Debian reference p. 126: "config::ifupdown" runs under the next cell's "outil",
+    # set 6 pt higher.
+    pdf = REAL / "fr-debian-reference.pdf"
+    if not pdf.exists():
+        pytest.skip("needs ../shared/corpus/real")
+    assert "config::ifupdown outil standard pour activer ou désactiver le réseau" in [
+        ln.text for ln in _lines(pdf, 126, "pdfium")]
+
+
+@pytest.mark.slow
+def test_first_letters_drawn_after_their_line_are_put_back():
+    # GAO-07-791 p. 122: "ccountability of the federal …" then, far later in the stream, "a".
+    pdf = REAL / "gao-07-791-reexamining-regulations-2007.pdf"
+    if not pdf.exists():
+        pytest.skip("needs ../shared/corpus/real")
+    texts = [ln.text for ln in _lines(pdf, 122, "pdfium")]
+    assert "accountability of the federal government for the American people. GAO" in texts
+    assert "examines the use of public funds; evaluates federal programs and policies;" in texts

@@ -21,22 +21,57 @@ _WHITESPACE = re.compile(r"\s+")
 # poppler's pdftotext (minWordBreakSpace 0.1): PDFs that set word spaces as gaps, not
 # space characters, read "sont les", not "sontles" (Etalab working paper p. 11).
 WORD_GAP = 0.1
+# A glyph of the same size set on another baseline starts a word, as in pdftotext (the
+# Debian reference p. 126: a table cell's "config::ifupdown" runs under the next cell's
+# "outil", 6 pt higher: "ifupdownoutil").
+BASELINE_SHIFT = 0.4
 _NUMBERING_TOKEN = re.compile(r"[\dIVXivx]{1,4}([.)]\d{0,3}){0,5}[.)]?|[A-Za-z][.)]|[•\-–]")
 
 
 def build_page(raw: RawPage) -> Page:
     """The page's lines: upright text first, then text set at a quarter turn (`turns`)."""
     borders = cell_borders(raw.rules)
-    if not has_turned(raw.glyphs):
-        lines = _lines_of(raw.number, raw.glyphs, borders)
+    glyphs = _on_page(raw.glyphs, raw.width, raw.height)
+    if not has_turned(glyphs):
+        lines = _lines_of(raw.number, glyphs, borders)
     else:
-        groups = by_turn(raw.glyphs)
+        groups = by_turn(glyphs)
         lines = _lines_of(raw.number, groups.pop(0, []), borders)
         for turn, glyphs in sorted(groups.items()):
             # Drawn borders are page boxes: they do not apply in a turned frame.
             lines += [unturn_line(line, turn) for line in _lines_of(raw.number, glyphs, [])]
     lines = _without_overprints(lines)
     return Page(raw.number, raw.width, raw.height, tuple(lines), tuple(raw.rules), None, raw.image_count)
+
+
+def _on_page(glyphs: list[Glyph], width: float, height: float) -> list[Glyph]:
+    """The glyphs printed on the page: those whose baseline lies off it are left out.
+
+    Text set beyond the page's edge is never seen (the Debian reference, p. 53: a table
+    running 300 pt below the bottom of the page; p. 244: a last row whose baseline falls
+    just under it); pdftotext drops a glyph whose origin is off the page, and so does this.
+    The baseline is taken a fifth of the box height above its bottom (the usual descent).
+    Most pages have no glyph reaching past an edge, which four passes at C speed tell.
+    """
+    if not glyphs or not (min(map(_X1, glyphs)) < 0 or max(map(_X0, glyphs)) > width
+                          or min(map(_TOP, glyphs)) < 0 or max(map(_BOTTOM, glyphs)) > height):
+        return glyphs
+    kept = []
+    for g in glyphs:
+        if g.text != " ":
+            if g.turn:  # the box's middle stands for the origin of turned text
+                x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+                if x < 0 or x > width or y < 0 or y > height:
+                    continue
+            else:
+                base = g.bottom - 0.2 * (g.bottom - g.top)
+                if g.x1 < 0 or g.x0 > width or base < 0 or base > height:
+                    continue
+        kept.append(g)
+    return kept
+
+
+_X0, _TOP, _X1, _BOTTOM = (operator.itemgetter(i) for i in range(1, 5))
 
 
 def _lines_of(page: int, glyphs: list[Glyph], borders) -> list[Line]:
@@ -63,43 +98,71 @@ def _join_fragments(groups):
 
     Producers sometimes draw a word's first letter before the rest of the line (GAO-06-1046
     p. 48: the "A" of "Acknowledgments", then "GAO Contact and Staff" above, then
-    "cknowledgments"). A group that starts, on the same baseline and at the same size,
-    where an earlier group ends (closer than a word space) continues it.
+    "cknowledgments"), or after it (GAO-07-791 p. 122: "ccountability of the federal
+    government", and the "a" long after). A group that starts, on the same baseline and at
+    the same size, where an earlier group ends (closer than a word space) continues it; one
+    that ends where an earlier group starts comes before it.
     """
     if len(groups) < 2:
         return groups
     out: list = []
-    ends: dict[tuple[int, int], int] = {}  # (bottom, x1) of a group's last ink, rounded -> index in out
+    ends: dict[tuple[int, int], int] = {}  # (x1, bottom) of a group's last ink, rounded -> index in out
+    starts: dict[tuple[int, int], int] = {}  # (x0, bottom) of a group's first ink, rounded -> index
     for group in groups:
-        glyphs, ink, main, widest = group
-        first = ink[0]
-        found = None
-        bx, by = round(first.x0), round(first.bottom)
-        for key in ((bx, by), (bx - 1, by), (bx + 1, by), (bx, by - 1), (bx, by + 1)):
-            j = ends.get(key)
-            if j is None:
-                continue
-            p_glyphs, p_ink, p_main, p_widest = out[j]
-            last = p_ink[-1]
-            gap = first.x0 - last.x1
-            if (abs(last.bottom - first.bottom) <= 0.5 and abs(last.size - first.size) <= 0.5
-                    and -0.5 <= gap <= WORD_GAP * max(first.size, 1.0)):
-                found = j
-                break
-        if found is None:
-            out.append(group)
-        else:
-            p_glyphs, p_ink, p_main, p_widest = out[found]
-            gap = first.x0 - p_ink[-1].x1
-            del ends[(round(p_ink[-1].x1), round(p_ink[-1].bottom))]
-            kept = len(p_glyphs)
-            while kept and p_glyphs[kept - 1].text == " ":  # the stream's break, not a space:
-                kept -= 1  # the gap is narrower than a word space
-            out[found] = (p_glyphs[:kept] + glyphs, p_ink + ink, max(p_main, main), max(p_widest, widest, gap))
-            glyphs, ink = out[found][0], out[found][1]
-        index = len(out) - 1 if found is None else found
-        ends[(round(ink[-1].x1), round(ink[-1].bottom))] = index
+        ink = group[1]
+        j = _touching(ends, ink[0].x0, ink[0].bottom, lambda k: (out[k][1][-1], ink[0]))
+        if j is not None:
+            ends.pop(_end_key(out[j]), None)
+            out[j] = _joined(out[j], group)
+            ends[_end_key(out[j])] = j
+            continue
+        j = _touching(starts, ink[-1].x1, ink[-1].bottom, lambda k: (ink[-1], out[k][1][0]))
+        if j is not None:
+            starts.pop(_start_key(out[j]), None)
+            out[j] = _joined(group, out[j])
+            starts[_start_key(out[j])] = j
+            continue
+        out.append(group)
+        ends[_end_key(group)] = starts[_start_key(group)] = len(out) - 1
     return out
+
+
+def _end_key(group) -> tuple[int, int]:
+    last = group[1][-1]
+    return round(last.x1), round(last.bottom)
+
+
+def _start_key(group) -> tuple[int, int]:
+    first = group[1][0]
+    return round(first.x0), round(first.bottom)
+
+
+def _touching(table: dict, x: float, bottom: float, pair) -> int | None:
+    """The index of the group in `table` (keyed by a rounded edge) whose edge meets the
+    point (x, bottom); `pair(index)` gives (the left glyph, the right glyph) to check."""
+    bx, by = round(x), round(bottom)
+    for key in ((bx, by), (bx - 1, by), (bx + 1, by), (bx, by - 1), (bx, by + 1)):
+        j = table.get(key)
+        if j is None:
+            continue
+        left, right = pair(j)
+        gap = right.x0 - left.x1
+        if (abs(left.bottom - right.bottom) <= 0.5 and abs(left.size - right.size) <= 0.5
+                and -0.5 <= gap <= WORD_GAP * max(right.size, 1.0)):
+            return j
+    return None
+
+
+def _joined(first, second):
+    """Two groups as one line: `first`'s trailing spaces are the stream's break, not a
+    space (the gap is narrower than a word space)."""
+    f_glyphs, f_ink, f_main, f_widest = first
+    s_glyphs, s_ink, s_main, s_widest = second
+    kept = len(f_glyphs)
+    while kept and f_glyphs[kept - 1].text == " ":
+        kept -= 1
+    gap = s_ink[0].x0 - f_ink[-1].x1
+    return (f_glyphs[:kept] + s_glyphs, f_ink + s_ink, max(f_main, s_main), max(f_widest, s_widest, gap))
 
 
 def cell_borders(rules) -> list[tuple[float, float, float]]:
@@ -364,18 +427,20 @@ def _plain_text(glyphs: list[Glyph], size: float, tracking: float = 0.0) -> str:
     through its iterator, slower on a loop run once per glyph of the report).
     """
     min_gap = WORD_GAP * size + tracking
+    shift = BASELINE_SHIFT * size
     parts: list[str] = []
-    last_x1 = 0.0
+    last_x1 = last_bottom = 0.0
     pending_space = False
     for g in glyphs:
         text = g[0]
         if text == " ":
             pending_space = True
             continue
-        if parts and (pending_space or g[1] - last_x1 > min_gap):
+        if parts and (pending_space or g[1] - last_x1 > min_gap
+                      or g[4] - last_bottom > shift or last_bottom - g[4] > shift):
             parts.append(" ")
         parts.append(text)
-        last_x1 = g[3]
+        last_x1, last_bottom = g[3], g[4]
         pending_space = False
     return "".join(parts)
 
@@ -383,13 +448,14 @@ def _plain_text(glyphs: list[Glyph], size: float, tracking: float = 0.0) -> str:
 def _spans(glyphs: list[Glyph], size: float, baseline: float, tracking: float = 0.0) -> list[Span]:
     """Runs of one style (font, size, bold, italic, superscript) as Spans.
 
-    A space, or a gap wider than WORD_GAP of the size, between two inked glyphs puts one
+    A space, a gap wider than WORD_GAP of the size or a step to another baseline
+    (BASELINE_SHIFT) between two inked glyphs puts one
     " " into the text (spaces before the first ink or after the last count for nothing).
     """
     spans: list[Span] = []
     parts: list[str] = []  # the text of the current run
     key = None
-    run_x0 = last_x1 = last_size = 0.0
+    run_x0 = last_x1 = last_size = last_bottom = 0.0
     started = False  # an inked glyph has been seen
     pending_space = False
     small = 0.82 * size
@@ -400,8 +466,9 @@ def _spans(glyphs: list[Glyph], size: float, baseline: float, tracking: float = 
             pending_space = True
             continue
         k = (font, g_size, bold, italic, g_size <= small and bottom < raised)
-        space = started and (pending_space
-                             or x0 - last_x1 > WORD_GAP * (g_size if g_size > last_size else last_size) + tracking)
+        big = g_size if g_size > last_size else last_size
+        space = started and (pending_space or x0 - last_x1 > WORD_GAP * big + tracking
+                             or g_size == last_size and abs(bottom - last_bottom) > BASELINE_SHIFT * g_size)
         if k != key:
             if started:
                 spans.append(Span("".join(parts), run_x0, last_x1, *key))
@@ -412,7 +479,7 @@ def _spans(glyphs: list[Glyph], size: float, baseline: float, tracking: float = 
             if space:
                 parts.append(" ")
             parts.append(text)
-        last_x1, last_size = x1, g_size
+        last_x1, last_size, last_bottom = x1, g_size, bottom
         started = True
         pending_space = False
     if started:

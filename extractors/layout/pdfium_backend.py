@@ -352,10 +352,13 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
     dropped = _dropped_spaces(fast, tp_ptr, text)
     last_key: int | None = -1
     shared = False  # two letters in a row reported with the same box (a ligature)
-    # The last inked glyph's box: a space lying mostly inside it takes no room and is no
-    # word break (InDesign sets one after the "fi" ligature, pdfplumber's issue 71
-    # example p. 1: "défi nir"; pdftotext skips space characters and reads "définir").
+    # The last inked glyph's box. A space lying mostly inside a ligature's box takes no
+    # room and is no word break (InDesign sets one after the "fi" ligature, pdfplumber's
+    # issue 71 example p. 1: "défi nir"; pdftotext skips space characters and reads
+    # "définir"). Only after a ligature: the boxes of other glyphs often reach over the
+    # next space ("of the", TSB A11F0012 p. 20), which then is a real one.
     p_left = p_right = p_bottom = -1.0
+    p_ligature = False  # the last inked glyph is a ligature (its letters share one box)
     font: tuple[float, str, bool, bool, int] = (0.0, "", False, False, 0)
     f_size, f_name, f_bold, f_italic, f_turn = font
     space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))  # carries the last font
@@ -365,7 +368,7 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
                 if ch not in skip and i not in dropped:
                     get_box(tp_arg, i, rect_arg)
                     left, top, right, bottom = unpack(rect)
-                    if not (p_left <= left and p_right - left > 0.5 * (right - left)
+                    if not (p_ligature and p_left <= left and p_right - left > 0.5 * (right - left)
                             and abs(bottom - p_bottom) < 1.0):
                         append(space_glyph)  # its font is never read: it keeps the last one
                 continue
@@ -388,7 +391,9 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
         get_box(tp_arg, i, rect_arg)
         left, top, right, bottom = unpack(rect)
         if left == p_left and right == p_right:
-            shared = True
+            shared = p_ligature = True
+        else:
+            p_ligature = ch in _LIGATURE_CHARS
         p_left, p_right, p_bottom = left, right, bottom
         append(new(Glyph, (ch, left, height - top, right, height - bottom, f_size, f_name, f_bold, f_italic, f_turn)))
     if shared:

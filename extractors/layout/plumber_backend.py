@@ -6,7 +6,7 @@ tests compare the two. Bookmarks are read with pypdfium2, which resolves their t
 from __future__ import annotations
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
-from extractors.layout.glyph_fixes import expand_ligatures, split_shared_boxes, valid_unicode
+from extractors.layout.glyph_fixes import LIGATURES, expand_ligatures, split_shared_boxes, valid_unicode
 from extractors.layout.plumber_fonts import PlumberFonts
 from extractors.layout.turns import quarter_turn
 from models.document import OutlineEntry, Rule
@@ -98,7 +98,7 @@ def _plumber_page(page, fonts: PlumberFonts | None = None) -> RawPage:
         if turn % 2:  # pdfminer's size is the box height, along the line of vertical text
             size = round(float(c["x1"] - c["x0"]), 2)
         if text.isspace():
-            if last is None or not _inside(c, last):
+            if last is None or not (len(last.text) > 1 or last.text in LIGATURES) or not _inside(c, last):
                 glyphs.append(Glyph(" ", 0, 0, 0, 0, size, name, bold, italic, turn))
             continue
         last = Glyph(text, c["x0"], c["top"], c["x1"], c["bottom"], size, name, bold, italic, turn)
@@ -110,7 +110,7 @@ def _plumber_page(page, fonts: PlumberFonts | None = None) -> RawPage:
 
 
 def _inside(space: dict, last: Glyph) -> bool:
-    """A space lying mostly inside the last inked glyph takes no room: no word break (the
-    pdfium backend's rule, see `_pdfium_glyphs`)."""
+    """A space lying mostly inside the last inked glyph (a ligature) takes no room: no word
+    break (the pdfium backend's rule, see `_pdfium_glyphs`)."""
     x0, x1 = space["x0"], space["x1"]
     return last.x0 <= x0 and last.x1 - x0 > 0.5 * (x1 - x0) and abs(space["bottom"] - last.bottom) < 1.0
