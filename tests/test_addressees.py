@@ -89,9 +89,29 @@ def test_appositive_title_stays_and_places_after_a_comma_stay():
      ("Ministre de l’Economie, des Finances et du Plan",)),
     ("Le Ministre de l’Économie, des Finances et du Plan • à supprimer la caisse d’avances ; • à mettre en œuvre",
      ("Ministre de l’Économie, des Finances et du Plan",)),
+    # the list's lead-in « La Cour invite : » put before an item that opens with its addressee
+    ("La Cour invite Le Ministre de l’Économie, des Finances et du Plan • à supprimer la caisse d’avances ; • à "
+     "mettre en œuvre les procédures", ("Ministre de l’Économie, des Finances et du Plan",)),
+    # a lower-case office after a sentence, then its actions as bullets (2017, DAGE/MIM 3 and 6)
+    ("La Cour demande : Au Ministre des Mines et de l’Industrie : • de prendre les dispositions nécessaires. • de "
+     "veiller à la nomination de régisseur. Aux chefs du service régional de Matam et de Kédougou : • de tenir les "
+     "documents comptables. Aux comptables des matières : • de tenir les livres comptables",
+     ("Ministre des Mines et de l’Industrie", "chefs du service régional de Matam et de Kédougou",
+      "comptables des matières")),
+    # … but a sentence « Au regard de … : » followed by no action is no addressee
+    ("La Cour demande au Directeur général de veiller au recrutement. Au regard de la situation : la Cour "
+     "rappelle ses observations", ("Directeur général",)),
 ])
 def test_addressees_without_bullets(text, owners):
     assert addressees(text).owners == owners
+
+
+def test_a_fragment_cut_from_its_sentence_names_no_addressee():
+    # a summary row's text that starts mid-sentence: « à l'… » is no lead-in
+    assert addressees("à l’exécution normale d’une mission de vérification et prendre toutes les mesures "
+                      "utiles").owners == ()
+    assert addressees("Au ministre des Finances et au ministre de la Justice, de veiller à la mise en place").owners == (
+        "ministre des Finances", "ministre de la Justice")
 
 
 def test_the_court_itself_is_no_addressee():

@@ -147,6 +147,24 @@ def test_normalise_folds_accents_and_drops_stop_words():
     assert L.normalise("Mettre en œuvre les recommandations du présent rapport") == []
 
 
+@pytest.mark.parametrize("family", __import__("pipeline.link_phrases", fromlist=["FAMILIES"]).FAMILIES,
+                         ids=lambda f: f.name)
+def test_phrase_families_match_their_examples(family):
+    import re
+    for example in family.examples:
+        assert re.search(family.pattern, example, re.I), (family.name, example)
+
+
+def test_stock_phrases_fold_to_one_wording():
+    from pipeline.link_phrases import fold_phrases
+    assert fold_phrases("Réunir au moins une fois par an le comité afin de garantir") == \
+        "Réunir annuel le comité pour garantir"
+    assert fold_phrases("sur la base d'une réunion annuelle a minima") == "pour une réunion annuelle"
+    assert fold_phrases("Publier chaque année un bilan") == fold_phrases("Publier annuellement un bilan")
+    # two meetings a year are not one: only « une fois par an » is folded
+    assert fold_phrases("Réunir deux fois par an le comité") == "Réunir deux fois par an le comité"
+
+
 @pytest.mark.parametrize("a,b,kind", [
     ("Transférer aux agences régionales de santé la tutelle des centres de lutte antituberculeuse.",
      "Transférer la tutelle des centres de lutte antituberculeuse aux agences régionales de santé.",
@@ -155,6 +173,12 @@ def test_normalise_folds_accents_and_drops_stop_words():
      "Mettre en œuvre les recommandations du présent rapport.", "none"),
     ("Doter chaque juridiction d'un bureau d'aide aux victimes ouvert tous les jours ouvrables.",
      "Doter chaque juridiction d'un greffe unique pour l'accueil des justiciables.", "none"),
+    # the same request with the stock phrases of a restatement (« au moins une fois par an »
+    # for « une réunion annuelle a minima », « afin de » for « en vue de »)
+    ("Réunir le comité de suivi interministériel en vue d’assurer une mise en œuvre complète de la loi et "
+     "d’en adapter les dispositifs, sur la base d'une réunion annuelle a minima",
+     "Réunir au moins une fois par an le comité interministériel de suivi afin de garantir l’application "
+     "complète de la loi et d’adapter ses dispositifs.", "repeats"),
 ])
 def test_classify_pairs(a, b, kind, nlp):
     fa, fb = L.features([a, b], nlp)

@@ -64,8 +64,13 @@ class Addressees:
 # Where a new addressee starts without a bullet (Cour des comptes du Sénégal 2017): "La Cour
 # demande : Au Ministre … de … ; Au DAGE : • de …", "La Cour invite : Le Premier Ministre : • à
 # … . Le Ministre de …", "La Cour demande au : Premier Ministre de … ; Directeur général de …".
+# A lower-case office counts too when a colon and its first action follow: "… carnets de
+# bord. Au comptable principal des matières : • de procéder …", "Aux chefs du service
+# régional … : • de tenir …" (the colon ends the segment once bullets are split; a sentence
+# "Au regard de … : la situation …" has no action after its colon).
 _ADDRESSEE_BREAK = re.compile(
-    r"(?<=[.;:])\s+(?=(?:Au|Aux|À|A\s+l['’]|Le|La|Les|L['’])\s*\p{Lu})|(?<=;)\s+(?=\p{Lu})")
+    r"(?<=[.;:])\s+(?=(?:Au|Aux|À|A\s+l['’]|Le|La|Les|L['’])\s*\p{Lu})|(?<=;)\s+(?=\p{Lu})"
+    r"|(?<=[.;])\s+(?=(?:Au|Aux)\s+\p{Ll}[^.;:•]{0,150}:\s*(?:$|(?:[-–—•▪]\s*)?(?:de|d['’]|à)\s*\p{Ll}))")
 
 
 def _phrase(text: str, action: bool = True, max_words: int = _MAX_WORDS) -> str | None:
@@ -88,9 +93,18 @@ def _phrase(text: str, action: bool = True, max_words: int = _MAX_WORDS) -> str 
     return phrase
 
 
-def _after_verb(rest: str, articles: bool) -> tuple[str | None, str]:
+def _named_before_actions(rest: str, following: str | None) -> str | None:
+    """An addressee the bullets cut from its actions: "Le DAGE" then "• à prendre …", "La
+    Cour invite le Ministre de l'Économie, des Finances et du Plan" then "• à supprimer …"."""
+    if (following is not None and len(rest.split()) <= _MAX_WORDS and re.match(r"\s*\p{Lu}", rest)
+            and re.match(rf"\s*(?:à|de|d['’])\s*{_INF}", following)):
+        return rest.strip(" :")
+    return None
+
+
+def _after_verb(rest: str, articles: bool, following: str | None = None) -> tuple[str | None, str]:
     """What follows the verb: ("open", "") for "demande :", ("bare", "") for "demande au :",
-    else ("phrase", the addressee)."""
+    else ("phrase", the addressee). `following` is the next bullet, if any."""
     if m := re.match(r"\s*:\s*", rest):  # "demande : Au Ministre … de …" on the same line
         after = rest[m.end():]
         p = re.match(rf"(?:{_PREP}|{_ARTICLE})\s*", after)
@@ -105,7 +119,8 @@ def _after_verb(rest: str, articles: bool) -> tuple[str | None, str]:
     m = re.match(rf"\s*,?\s*(?:{_PREP}|{_ARTICLE})\s*" if articles else rf"\s*,?\s*{_PREP}\s*", rest)
     if not m:
         return None, ""
-    return "phrase", _phrase(rest[m.end():]) or ""
+    after = rest[m.end():]
+    return "phrase", _phrase(after) or _named_before_actions(after, following) or ""
 
 
 def addressee_phrases(text: str) -> list[str]:
@@ -119,14 +134,17 @@ def addressee_phrases(text: str) -> list[str]:
         seg = seg.strip()
         v = _VERB.search(seg) if k == 0 else _VERB.match(seg)
         if v and (k > 0 or v.start() < 80):
-            kind, phrase = _after_verb(seg[v.end():], articles=True)
+            kind, phrase = _after_verb(seg[v.end():], articles=True,
+                                       following=segments[k + 1] if k + 1 < len(segments) else None)
             if kind is not None:
                 mode = kind
                 if phrase:
                     found.append(phrase)
                 continue
         if k == 0:
-            m = re.match(rf"{_PREP}\s*", seg)  # OFNAC: "Au ministre des Finances …, au ministre …, de veiller"
+            # OFNAC: "Au ministre des Finances …, au ministre …, de veiller"; a text that starts
+            # in lower case is a fragment cut from its sentence ("à l'exécution normale …"), no lead.
+            m = re.match(rf"(?=\p{{Lu}}){_PREP}\s*", seg)
             if m and (p := _phrase(seg[m.end():], max_words=3 * _MAX_WORDS)):
                 found.append(p)
                 mode = "phrase"
@@ -134,8 +152,7 @@ def addressee_phrases(text: str) -> list[str]:
                                  seg)) and len(segments) > 1):
                 # an item of a list whose lead-in said "La Cour invite :": "Le Ministre … • à supprimer …"
                 rest = seg[m.end():]
-                p = _phrase(rest) or (rest.strip(" :") if len(rest.split()) <= _MAX_WORDS
-                                      and re.match(rf"\s*(?:à|de|d['’])\s*{_INF}", segments[1]) else None)
+                p = _phrase(rest) or _named_before_actions(rest, segments[1])
                 if p:
                     found.append(p)
                     mode = "open"
@@ -148,10 +165,8 @@ def addressee_phrases(text: str) -> list[str]:
             m = re.match(rf"{_PREP}\s*" if mode != "open" else rf"(?:{_PREP}|{_ARTICLE})\s*", seg)
             rest = seg[m.end():] if m else None
         p = _phrase(rest) if rest else None
-        if (p is None and rest and mode in ("open", "bare") and k + 1 < len(segments)
-                and len(rest.split()) <= _MAX_WORDS and re.match(r"\p{Lu}", rest)
-                and re.match(rf"\s*(?:à|de|d['’])\s*{_INF}", segments[k + 1])):
-            p = rest.strip(" :")  # "Le DAGE • à prendre …": the addressee, then its actions as bullets
+        if p is None and rest and mode in ("open", "bare") and k + 1 < len(segments):
+            p = _named_before_actions(rest, segments[k + 1])
         if p:
             found.append(p)
     return found
