@@ -130,7 +130,8 @@ def _pdfium_page(pdf, index: int, with_drawings: bool = True, fonts: FontMemo | 
             glyphs = [g._replace(**dict(zip(("x0", "top", "x1", "bottom"),
                                             _to_display(turn, g.x0, height - g.top, g.x1, height - g.bottom))),
                                  turn=(g.turn + quarter) % 4)
-                      if g.text != " " else g._replace(turn=(g.turn + quarter) % 4) for g in glyphs]
+                      if g.text != " " else g._replace(turn=(g.turn + quarter) % 4) if quarter else g
+                      for g in glyphs]
         rules: list[Rule] = []
         images = 0
         for kind, obj in _pdfium_drawings(raw, page.raw) if with_drawings else ():
