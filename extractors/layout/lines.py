@@ -31,17 +31,24 @@ _NUMBERING_TOKEN = re.compile(r"[\dIVXivx]{1,4}([.)]\d{0,3}){0,5}[.)]?|[A-Za-z][
 def build_page(raw: RawPage) -> Page:
     """The page's lines: upright text first, then text set at a quarter turn (`turns`)."""
     borders = cell_borders(raw.rules)
-    glyphs = _on_page(raw.glyphs, raw.width, raw.height)
-    if not has_turned(glyphs):
-        lines = _lines_of(raw.number, glyphs, borders)
-    else:
-        groups = by_turn(glyphs)
-        lines = _lines_of(raw.number, groups.pop(0, []), borders)
-        for turn, glyphs in sorted(groups.items()):
-            # Drawn borders are page boxes: they do not apply in a turned frame.
-            lines += [unturn_line(line, turn) for line in _lines_of(raw.number, glyphs, [])]
+    lines = _page_lines(raw.number, raw.glyphs, borders)
+    width, height = raw.width, raw.height
+    if any(x0 < 0 or top < 0 or x1 > width or bottom > height for x0, top, x1, bottom in (ln.bbox for ln in lines)):
+        lines = _page_lines(raw.number, _on_page(raw.glyphs, width, height), borders)
     lines = _without_overprints(lines)
     return Page(raw.number, raw.width, raw.height, tuple(lines), tuple(raw.rules), None, raw.image_count)
+
+
+def _page_lines(page: int, glyphs: list[Glyph], borders) -> list[Line]:
+    """Upright lines first, then each quarter turn's (built in its reading frame)."""
+    if not has_turned(glyphs):
+        return _lines_of(page, glyphs, borders)
+    groups = by_turn(glyphs)
+    lines = _lines_of(page, groups.pop(0, []), borders)
+    for turn, turned in sorted(groups.items()):
+        # Drawn borders are page boxes: they do not apply in a turned frame.
+        lines += [unturn_line(line, turn) for line in _lines_of(page, turned, [])]
+    return lines
 
 
 def _on_page(glyphs: list[Glyph], width: float, height: float) -> list[Glyph]:
@@ -51,11 +58,8 @@ def _on_page(glyphs: list[Glyph], width: float, height: float) -> list[Glyph]:
     running 300 pt below the bottom of the page; p. 244: a last row whose baseline falls
     just under it); pdftotext drops a glyph whose origin is off the page, and so does this.
     The baseline is taken a fifth of the box height above its bottom (the usual descent).
-    Most pages have no glyph reaching past an edge, which four passes at C speed tell.
+    It is called only for a page where a line reaches past an edge.
     """
-    if not glyphs or not (min(map(_X1, glyphs)) < 0 or max(map(_X0, glyphs)) > width
-                          or min(map(_TOP, glyphs)) < 0 or max(map(_BOTTOM, glyphs)) > height):
-        return glyphs
     kept = []
     for g in glyphs:
         if g.text != " ":
@@ -69,9 +73,6 @@ def _on_page(glyphs: list[Glyph], width: float, height: float) -> list[Glyph]:
                     continue
         kept.append(g)
     return kept
-
-
-_X0, _TOP, _X1, _BOTTOM = (operator.itemgetter(i) for i in range(1, 5))
 
 
 def _lines_of(page: int, glyphs: list[Glyph], borders) -> list[Line]:
@@ -366,17 +367,18 @@ def make_line(page: int, glyphs: list[Glyph], ink: list[Glyph] | None = None) ->
 def _line_of(page: int, glyphs: list[Glyph], columns) -> Line | None:
     """`make_line` from the ink's columns (`zip(*ink)`), so the statistics run at C speed."""
     _, x0s, tops, x1s, bottoms = columns[:5]
-    spans, (size, font, _, italic) = _styled_spans(glyphs, columns)
+    top, bottom = min(tops), max(bottoms)
+    spans, (size, font, _, italic) = _styled_spans(glyphs, columns, bottom - top)
     text = _text_of(spans)
     if not text:
         return None
-    bbox = (round(min(x0s), 2), round(min(tops), 2), round(max(x1s), 2), round(max(bottoms), 2))
+    bbox = (round(min(x0s), 2), round(top, 2), round(max(x1s), 2), round(bottom, 2))
     bold_share = sum(len(s.text.strip()) for s in spans if s.bold and not s.superscript)
     letters = sum(len(s.text.strip()) for s in spans if not s.superscript) or 1
     return Line(page, text, bbox, font, size, bold_share / letters >= 0.6, italic, tuple(spans))
 
 
-def _styled_spans(glyphs: list[Glyph], columns) -> tuple[list[Span], tuple[float, str, bool, bool]]:
+def _styled_spans(glyphs: list[Glyph], columns, extent: float = inf) -> tuple[list[Span], tuple[float, str, bool, bool]]:
     """The line's spans and its main style (size, font, bold, italic).
 
     The most common style wins; on a tie, the first seen. Most lines are set in one style
@@ -389,8 +391,10 @@ def _styled_spans(glyphs: list[Glyph], columns) -> tuple[list[Span], tuple[float
     n = len(sizes)
     if (sizes.count(size) == n and fonts.count(font) == n and bolds.count(bold) == n
             and italics.count(italic) == n and size > 0.82 * size):
-        return [Span(_plain_text(glyphs, size, _tracking(x0s, x1s)), x0s[0], x1s[-1], font, size, bold, italic,
-                     False)], style
+        # A line no taller than a glyph and BASELINE_SHIFT has no baseline step (most lines).
+        level = extent <= (1.0 + BASELINE_SHIFT) * size
+        return [Span(_plain_text(glyphs, size, _tracking(x0s, x1s), level), x0s[0], x1s[-1], font, size, bold,
+                     italic, False)], style
     # Counter keeps insertion order, so a tie goes to the first seen.
     style, _ = Counter(zip(sizes, fonts, bolds, italics)).most_common(1)[0]
     return _spans(glyphs, style[0], _baseline(bottoms, sizes, style[0]), _tracking(x0s, x1s)), style
@@ -420,24 +424,37 @@ def _baseline(bottoms, sizes, size: float) -> float:
     return max(bottoms) if baseline is None else baseline
 
 
-def _plain_text(glyphs: list[Glyph], size: float, tracking: float = 0.0) -> str:
+def _plain_text(glyphs: list[Glyph], size: float, tracking: float = 0.0, level: bool = True) -> str:
     """The text of a line in one style: `_spans` with a single run and a fixed gap.
 
-    Only three fields of each glyph are read, by index (unpacking a NamedTuple goes
-    through its iterator, slower on a loop run once per glyph of the report).
+    Only the fields needed are read, by index (unpacking a NamedTuple goes through its
+    iterator, slower on a loop run once per glyph of the report). `level`: all the line's
+    glyphs sit on one baseline (most lines), so no baseline step needs looking for.
     """
     min_gap = WORD_GAP * size + tracking
-    shift = BASELINE_SHIFT * size
     parts: list[str] = []
-    last_x1 = last_bottom = 0.0
+    last_x1 = 0.0
     pending_space = False
+    if level:
+        for g in glyphs:
+            text = g[0]
+            if text == " ":
+                pending_space = True
+                continue
+            if parts and (pending_space or g[1] - last_x1 > min_gap):
+                parts.append(" ")
+            parts.append(text)
+            last_x1 = g[3]
+            pending_space = False
+        return "".join(parts)
+    shift = BASELINE_SHIFT * size
+    last_bottom = 0.0
     for g in glyphs:
         text = g[0]
         if text == " ":
             pending_space = True
             continue
-        if parts and (pending_space or g[1] - last_x1 > min_gap
-                      or g[4] - last_bottom > shift or last_bottom - g[4] > shift):
+        if parts and (pending_space or g[1] - last_x1 > min_gap or abs(g[4] - last_bottom) > shift):
             parts.append(" ")
         parts.append(text)
         last_x1, last_bottom = g[3], g[4]

@@ -349,17 +349,12 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
     get_obj = fast.text_object_at
     get_box = fast.loose_box_at
     special = _special_chars(text)
+    ligatures = bool(special & _LIGATURE_CHARS)
     skip = _SKIP
     dropped = _dropped_spaces(fast, tp_ptr, text)
     last_key: int | None = -1
     shared = False  # two letters in a row reported with the same box (a ligature)
-    # The last inked glyph's box. A space lying mostly inside a ligature's box takes no
-    # room and is no word break (InDesign sets one after the "fi" ligature, pdfplumber's
-    # issue 71 example p. 1: "défi nir"; pdftotext skips space characters and reads
-    # "définir"). Only after a ligature: the boxes of other glyphs often reach over the
-    # next space ("of the", TSB A11F0012 p. 20), which then is a real one.
-    p_left = p_right = p_bottom = -1.0
-    p_ligature = False  # the last inked glyph is a ligature (its letters share one box)
+    p_left = p_right = -1.0
     font: tuple[float, str, bool, bool, int] = (0.0, "", False, False, 0)
     f_size, f_name, f_bold, f_italic, f_turn = font
     space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))  # carries the last font
@@ -367,11 +362,10 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
         if ch in special and ch not in _LIGATURE_CHARS:
             if ch != "\x02":  # a space, or nothing to read
                 if ch not in skip and i not in dropped:
-                    get_box(tp_arg, i, rect_arg)
-                    left, top, right, bottom = unpack(rect)
-                    if not (p_ligature and p_left <= left and p_right - left > 0.5 * (right - left)
-                            and abs(bottom - p_bottom) < 1.0):
-                        append(space_glyph)  # its font is never read: it keeps the last one
+                    if (ligatures or shared) and glyphs and _after_ligature(glyphs) and _inside_last(glyphs[-1], get_box, tp_arg, i,
+                                                                           rect_arg, rect, height):
+                        continue
+                    append(space_glyph)  # its font is never read: it keeps the last one
                 continue
             # pdfium reports a hyphen that ends a line as U+0002 (U+FFFE in the page
             # text): it is the hyphen printed on the page, read "-" as pdfplumber does
@@ -392,16 +386,39 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
         get_box(tp_arg, i, rect_arg)
         left, top, right, bottom = unpack(rect)
         if left == p_left and right == p_right:
-            shared = p_ligature = True
-        else:
-            p_ligature = ch in _LIGATURE_CHARS
-        p_left, p_right, p_bottom = left, right, bottom
+            shared = True
+        p_left, p_right = left, right
         append(new(Glyph, (ch, left, height - top, right, height - bottom, f_size, f_name, f_bold, f_italic, f_turn)))
     if shared:
         glyphs = split_shared_boxes(glyphs)
-    if special & _LIGATURE_CHARS:
+    if ligatures:
         glyphs = expand_ligatures(glyphs)
     return glyphs, issues
+
+
+def _after_ligature(glyphs: list[Glyph]) -> bool:
+    """Whether the last glyph is a ligature: its character, or letters sharing one box."""
+    last = glyphs[-1]
+    if last.text in _LIGATURE_CHARS:
+        return True
+    if len(glyphs) < 2:
+        return False
+    before = glyphs[-2]
+    return before.text != " " and before.x0 == last.x0 and before.x1 == last.x1
+
+
+def _inside_last(last: Glyph, get_box, tp_arg, i: int, rect_arg, rect, height: float) -> bool:
+    """Whether the space at index i lies mostly inside the last glyph's box (a ligature's).
+
+    Such a space takes no room and is no word break: InDesign sets one after the "fi"
+    ligature (pdfplumber's issue 71 example p. 1: "défi nir"; pdftotext skips space
+    characters and reads "définir"). Only after a ligature: the boxes of other glyphs
+    often reach over the next space ("of the", TSB A11F0012 p. 20), a real one.
+    """
+    get_box(tp_arg, i, rect_arg)
+    left, _, right, bottom = _RECT.unpack_from(rect)
+    return (last.x0 <= left and last.x1 - left > 0.5 * (right - left)
+            and abs(height - bottom - last.bottom) < 1.0)
 
 
 def _special_chars(text: str) -> frozenset[str]:
