@@ -1,12 +1,13 @@
-"""How real producers' text is read: text set at a quarter turn along its direction,
-characters outside the BMP each on their own box, spaces that take no room ignored."""
+"""How real producers' text is read: text set at a quarter turn or slanted along its
+direction, characters outside the BMP each on their own box, spaces that take no room
+ignored, text beyond the page's edge left out."""
 from __future__ import annotations
 
 import pytest
 
 from extractors.layout import Glyph, RawPage, build_page, open_backend
 from extractors.layout.glyph_fixes import expand_ligatures
-from extractors.layout.turns import quarter_turn, turn_box
+from extractors.layout.turns import baseline_turn, quarter_turn, turn_box
 from tests.paths import REAL, SHARED
 
 REAL_FR = SHARED / "corpus" / "real-fr"
@@ -35,6 +36,30 @@ def lines_of(glyphs: list[Glyph]):
 @pytest.mark.parametrize("dx, dy, turn", [(1, 0, 0), (0, -1, 1), (-1, 0, 2), (0, 1, 3), (0.9, -0.3, 0)])
 def test_quarter_turn_of_a_baseline(dx, dy, turn):
     assert quarter_turn(dx, dy) == turn
+
+
+@pytest.mark.parametrize("dx, dy, turn", [(1, 0, 0), (0.99, -0.1, 0), (0, -1, 1), (0.7071, -0.7071, 0.5),
+                                          (0.7071, 0.7071, 3.5), (-1, 0, 2)])
+def test_baseline_turn_keeps_slants_apart_from_quarter_turns(dx, dy, turn):
+    assert baseline_turn(dx, dy) == turn
+
+
+def test_slanted_labels_read_along_their_baseline_with_their_spaces():
+    # Letters 5 pt apart on a 45° baseline (rising to the right), as under a chart; the
+    # boxes are the upright boxes around slanted letters.
+    def slanted(text: str, x: float, y: float) -> list[Glyph]:
+        out = []
+        for ch in text:
+            if ch == " ":
+                out.append(Glyph(" ", 0, 0, 0, 0, 9.0, "Calibri", False, False, 0.5))
+            else:
+                out.append(Glyph(ch, x, y - 10.0, x + 10.0, y, 9.0, "Calibri", False, False, 0.5))
+            x, y = x + 3.5, y - 3.5
+        return out
+
+    lines = lines_of(slanted("Abus de pouvoir", 100.0, 400.0) + slanted("Fraude", 140.0, 400.0))
+    assert [ln.text for ln in lines] == ["Abus de pouvoir", "Fraude"]
+    assert lines[0].bbox == (100.0, 341.0, 159.0, 400.0)
 
 
 @pytest.mark.parametrize("turn", [1, 2, 3])
@@ -173,3 +198,20 @@ def test_first_letters_drawn_after_their_line_are_put_back():
     texts = [ln.text for ln in _lines(pdf, 122, "pdfium")]
     assert "accountability of the federal government for the American people. GAO" in texts
     assert "examines the use of public funds; evaluates federal programs and policies;" in texts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKEND_NAMES)
+def test_chart_labels_set_at_45_degrees_read_as_words(backend):
+    # OFNAC 2021 p. 44: the categories under a bar chart, slanted (pdftotext cuts them into
+    # letter pairs); La Poste p. 204: country names, one with a space pdfium guesses
+    # ("Royaume Uni"); OFNAC 2023 p. 27: a space pdfium guesses inside "Ministères".
+    cases = [(REAL_FR / "sn-ofnac-2021-rapport-activites.pdf", 44,
+              ["Détournement de deniers publics", "Abus de pouvoir", "Blanchiment d’argent"]),
+             (REAL_FR / "fr-ccomptes-2016-rpt-la-poste.pdf", 204, ["Allemagne", "Royaume Uni", "Suisse"]),
+             (REAL_FR / "sn-ofnac-2023-rapport-activites.pdf", 27, ["Ministères", "Douane"])]
+    for pdf, number, labels in cases:
+        if not pdf.exists():
+            pytest.skip("needs ../shared/corpus/real-fr")
+        texts = [ln.text for ln in _lines(pdf, number, backend)]
+        assert all(label in texts for label in labels), (pdf.name, labels)

@@ -32,8 +32,9 @@ class Glyph(NamedTuple):
     bold: bool
     italic: bool
     # Quarter turns counter-clockwise of the glyph's baseline on the page as displayed:
-    # 0 upright, 1 read bottom to top, 2 upside down, 3 top to bottom (`turns.quarter_turn`).
-    turn: int = 0
+    # 0 upright, 1 read bottom to top, 2 upside down, 3 top to bottom, a fraction for
+    # slanted text (0.5 = 45°; `turns.baseline_turn`).
+    turn: float = 0
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections import Counter
 from math import inf
 
 from extractors.layout.backend import Glyph, RawPage
-from extractors.layout.turns import by_turn, has_turned, unturn_line
+from extractors.layout.turns import by_turn, diagonal_lines, has_turned, unturn_line
 from models.document import Line, Page, Span
 
 _WHITESPACE = re.compile(r"\s+")
@@ -46,6 +46,9 @@ def _page_lines(page: int, glyphs: list[Glyph], borders) -> list[Line]:
     groups = by_turn(glyphs)
     lines = _lines_of(page, groups.pop(0, []), borders)
     for turn, turned in sorted(groups.items()):
+        if turn != int(turn):
+            lines += diagonal_lines(page, turned, turn)
+            continue
         # Drawn borders are page boxes: they do not apply in a turned frame.
         lines += [unturn_line(line, turn) for line in _lines_of(page, turned, [])]
     return lines

@@ -15,7 +15,7 @@ from typing import Iterator
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
 from extractors.layout.glyph_fixes import LIGATURES, expand_ligatures, split_shared_boxes, valid_unicode
 from extractors.layout.pdfium_fonts import FontMemo, repair_codes
-from extractors.layout.turns import quarter_turn
+from extractors.layout.turns import baseline_turn, quarter_turn
 from models.document import OutlineEntry, Rule, TextIssue
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
 
@@ -362,6 +362,13 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
         if ch in special and ch not in _LIGATURE_CHARS:
             if ch != "\x02":  # a space, or nothing to read
                 if ch not in skip and i not in dropped:
+                    if f_turn % 1 and fast.is_generated(tp_ptr, i):
+                        # pdfium's guess in slanted text, often inside a word ("Mini stères",
+                        # OFNAC 2023 p. 27): given its box, `turns.diagonal_lines` checks it.
+                        get_box(tp_arg, i, rect_arg)
+                        left, top, right, bottom = unpack(rect)
+                        append(space_glyph._replace(x0=left, top=height - top, x1=right, bottom=height - bottom))
+                        continue
                     if (ligatures or shared) and glyphs and _after_ligature(glyphs) and _inside_last(glyphs[-1], get_box, tp_arg, i,
                                                                            rect_arg, rect, height):
                         continue
@@ -447,7 +454,7 @@ def _dropped_spaces(fast: _Fast, tp_ptr: int, text: str) -> set[int]:
 _SPACE_BEFORE_PUNCT = re.compile(r"\s(?=\s{0,6}[,.)\]])")
 
 
-def _font_at(raw, tp, i: int, buf, flags) -> tuple[float, str, bool, bool, int]:
+def _font_at(raw, tp, i: int, buf, flags) -> tuple[float, str, bool, bool, float]:
     """(size, name, bold, italic, quarter turn) of the character at index i.
 
     `buf` (128 bytes) and `flags` serve a whole page: where pdfium knows no font for a
@@ -465,14 +472,14 @@ def _font_at(raw, tp, i: int, buf, flags) -> tuple[float, str, bool, bool, int]:
     return (round(size, 2), name, bold, italic, turn)
 
 
-def _matrix_scale(raw, tp, i: int, matrix) -> tuple[float, int]:
+def _matrix_scale(raw, tp, i: int, matrix) -> tuple[float, float]:
     """The scale of a character's matrix (text matrix times CTM), 1.0 when unavailable, and
-    the quarter turn of its baseline (user space has y up, the page y down)."""
+    the turn of its baseline (user space has y up, the page y down)."""
     try:
         if not raw.FPDFText_GetMatrix(tp, i, matrix):
             return 1.0, 0
         scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-        turn = quarter_turn(matrix.a, -matrix.b)
+        turn = baseline_turn(matrix.a, -matrix.b)
     except Exception:
         return 1.0, 0
     return (scale if scale > 0.01 else 1.0), turn

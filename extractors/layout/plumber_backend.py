@@ -8,7 +8,7 @@ from __future__ import annotations
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
 from extractors.layout.glyph_fixes import LIGATURES, expand_ligatures, split_shared_boxes, valid_unicode
 from extractors.layout.plumber_fonts import PlumberFonts
-from extractors.layout.turns import quarter_turn
+from extractors.layout.turns import baseline_turn
 from models.document import OutlineEntry, Rule
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
 
@@ -94,8 +94,8 @@ def _plumber_page(page, fonts: PlumberFonts | None = None) -> RawPage:
         italic = bool(ITALIC_NAME.search(name))
         size = round(float(c.get("size", 0.0)), 2)
         matrix = c.get("matrix") or (1, 0)
-        turn = quarter_turn(matrix[0], -matrix[1])  # pdfminer's matrix has y up
-        if turn % 2:  # pdfminer's size is the box height, along the line of vertical text
+        turn = baseline_turn(matrix[0], -matrix[1])  # pdfminer's matrix has y up
+        if turn in (1, 3):  # pdfminer's size is the box height, along the line of vertical text
             size = round(float(c["x1"] - c["x0"]), 2)
         if text.isspace():
             if last is None or not (len(last.text) > 1 or last.text in LIGATURES) or not _inside(c, last):
