@@ -17,7 +17,7 @@ from __future__ import annotations
 from statistics import median
 from typing import Callable
 
-from extractors.patterns.notes_tables import NOTE_START
+from extractors.patterns.notes_tables import GLUED_DIGITS, NOTE_START, NOTE_START_GLUED
 from models.document import Document, Line, Page
 
 SMALL = 0.97  # note lines at most this share of the body size count as "smaller than body"
@@ -30,16 +30,28 @@ StartFn = Callable[[Line], "tuple[int, str] | None"]
 
 
 def note_start(line: Line) -> tuple[int, str] | None:
-    """(number, text) when the line begins with a note number, printed inline or raised."""
+    """(number, text) when the line begins with a note number, printed inline or raised,
+    followed by a space or touching the text ("7Par décision", Writer without indent)."""
     spans = [s for s in line.spans if s.text.strip()]
     if spans and spans[0].superscript and spans[0].text.strip().isdigit():
         rest = "".join(s.text for s in line.spans[line.spans.index(spans[0]) + 1:]).strip()
         if rest:
             return int(spans[0].text.strip()), rest
-    m = NOTE_START.match(line.text)
+    m = NOTE_START.match(line.text) or NOTE_START_GLUED.match(line.text)
     if m:
         return int(m.group("number")), m.group("text").strip()
     return None
+
+
+def glued_splits(text: str) -> list[tuple[int, str]]:
+    """The readings of a line opening with digits touching the rest, when notes are glued:
+    "2380% des auteurs" is note 2, 23 or 238 (only the sequence of notes can tell)."""
+    m = GLUED_DIGITS.match(text)
+    if not m:
+        return []
+    run = m.group("digits")
+    return [(int(run[:k]), (run[k:] + m.group("rest")).strip()) for k in range(1, min(len(run), 5))
+            if run[k] != "0"]  # "2017) et" is no note 2 reading "017) et"
 
 
 Calls = dict[int, list[float]]  # note number -> tops of its calls on the page

@@ -18,15 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from extractors.footnote_areas import body_pitch, note_area, note_start, ruleless_area
+from extractors.footnote_areas import body_pitch, glued_splits, note_area, note_start, ruleless_area
 from extractors.locate import numbered_section_at
-from extractors.patterns.notes_tables import CALL_TEXT, NOTE_START_DOUBTFUL
+from extractors.patterns.notes_tables import CALL_TEXT, NOTE_START, NOTE_START_DOUBTFUL, NOTE_START_GLUED
 from models.document import BBox, Document, Line
 from models.records import Footnote, Problem, Section
 
 MAX_JUMP = 5  # a number this far ahead of the last note still opens a note (gap reported)
 OPENING = 3.0  # weight of one note opening: the number of notes found dominates the choice
 SKIP_COST = 0.4  # cost of each number skipped between two consecutive openings
+GLUED_SPLIT = 0.5  # cost of reading a glued digit run as a number plus a text starting with digits
 
 
 @dataclass
@@ -73,6 +74,7 @@ def _scan(doc: Document) -> tuple[list[_Note], dict[int, list[Line] | None]]:
     page_calls = _page_calls(doc)
     areas: dict[int, list[Line] | None] = {}
     notes: list[_Note] = []
+    glued = False  # the report prints its note numbers touching their text
     for page in doc.pages:
         calls = page_calls.get(page.number, {})
         area = note_area(page, body, calls, note_start)
@@ -83,7 +85,8 @@ def _scan(doc: Document) -> tuple[list[_Note], dict[int, list[Line] | None]]:
                                  last.number + 1 if last else None, running)
         areas[page.number] = area
         if area:
-            _read_area(page.number, area, notes, set(calls))
+            glued = glued or any(map(_glued, area))
+            _read_area(page.number, area, notes, set(calls), glued)
     return notes, areas
 
 
@@ -98,8 +101,12 @@ def _page_calls(doc: Document) -> dict[int, dict[int, list[float]]]:
 
 # -- notes inside the area -------------------------------------------------------------------
 
-def _read_area(page_no: int, area: list[Line], notes: list[_Note], called: set[int]) -> None:
-    """Split the area's lines into notes: the openings are chosen as one numbered sequence."""
+def _read_area(page_no: int, area: list[Line], notes: list[_Note], called: set[int], glued: bool) -> None:
+    """Split the area's lines into notes: the openings are chosen as one numbered sequence.
+
+    With `glued` (the report prints note numbers touching their text), a line opening
+    with a run of digits may be a note number followed by a text starting with digits.
+    """
     starts = [note_start(ln) for ln in area]
     seen_starts: list[float] = []  # x0 of the openings so far, of the continuation lines
     seen_conts: list[float] = []
@@ -107,18 +114,33 @@ def _read_area(page_no: int, area: list[Line], notes: list[_Note], called: set[i
         if start and _indented_like_continuation(ln.x0, seen_starts, seen_conts) and not _raised(ln):
             starts[i] = None  # "10 seconds." set where continuation lines start, not notes
         (seen_starts if starts[i] else seen_conts).append(ln.x0)
+    options = [[s] if s else [] for s in starts]
+    if glued:
+        for i, ln in enumerate(area):  # "2380% des auteurs" may be note 23, after a note's end
+            if _after_short_line(area, i):
+                options[i] += [o for o in glued_splits(ln.text) if o not in options[i]]
     can_continue = bool(notes) and notes[-1].lines[-1].page >= page_no - 1
     last = notes[-1].number if notes else None
-    chosen = _best_openings(area, starts, last, called)
+    chosen = _best_openings(area, options, last, called)
     for i, ln in enumerate(area):
-        start = note_start(ln)
         if i in chosen:
-            notes.append(_Note(chosen[i], page_no, [ln], [start[1]]))
+            notes.append(_Note(chosen[i][0], page_no, [ln], [chosen[i][1]]))
             can_continue = True
         elif can_continue:
             notes[-1].lines.append(ln)
-            notes[-1].texts.append(ln.plain_text if not start else ln.text)
+            notes[-1].texts.append(ln.plain_text if not starts[i] else ln.text)
         # an unnumbered line with no note just before it is dropped: nothing to continue
+
+
+def _after_short_line(area: list[Line], i: int) -> bool:
+    """The line opens the area or follows a line ending short of the right margin."""
+    right = max(o.x1 for o in area)
+    return i == 0 or area[i - 1].x1 < right - 3 * area[i].size
+
+
+def _glued(line: Line) -> bool:
+    """The line opens with a note number touching its text, at the text's size ("7Par")."""
+    return not _raised(line) and bool(NOTE_START_GLUED.match(line.text)) and not NOTE_START.match(line.text)
 
 
 def _raised(line: Line) -> bool:
@@ -132,8 +154,7 @@ def _weight(area: list[Line], i: int, number: int, called: set[int]) -> float:
     w = OPENING
     w += 0.3 if number in called else 0.0
     w += 0.2 if _raised(ln) else 0.0
-    right = max(o.x1 for o in area)
-    if i == 0 or area[i - 1].x1 < right - 3 * ln.size:
+    if _after_short_line(area, i):
         w += 0.2  # the line above ends short: the previous note ended there
     if NOTE_START_DOUBTFUL.match(ln.text) and not _raised(ln):
         w -= 0.8  # "4 000 bénéficiaient", "12 décembre 2016": likely inside a note
@@ -164,16 +185,21 @@ def _step_cost(a: int, b: int, called: bool) -> float | None:
     return None
 
 
-def _best_openings(area: list[Line], starts: list[tuple[int, str] | None], last: int | None,
-                   called: set[int]) -> dict[int, int]:
-    """{line index: note number} of the best-scoring increasing sequence of openings."""
-    cands = [(i, s[0], _weight(area, i, s[0], called)) for i, s in enumerate(starts) if s]
+def _best_openings(area: list[Line], options: list[list[tuple[int, str]]], last: int | None,
+                   called: set[int]) -> dict[int, tuple[int, str]]:
+    """{line index: (note number, text)} of the best-scoring increasing sequence of openings.
+
+    A line may offer several readings (a glued "2380% des" is 2, 23 or 238); the first is
+    the plain one, the others cost GLUED_SPLIT, and the sequence picks at most one per line.
+    """
+    cands = [(i, n, _weight(area, i, n, called) - (GLUED_SPLIT if k else 0.0), text)
+             for i, opts in enumerate(options) for k, (n, text) in enumerate(opts)]
     best: list[tuple[float | None, int]] = []  # per candidate: (best chain score ending here, previous)
-    for j, (_, n, w) in enumerate(cands):
+    for j, (i, n, w, _) in enumerate(cands):
         c0 = _first_cost(n, last, n in called)
         score, prev = (w - c0, -1) if c0 is not None else (None, -1)
         for k in range(j):
-            if best[k][0] is None:
+            if best[k][0] is None or cands[k][0] >= i:
                 continue
             c = _step_cost(cands[k][1], n, n in called)
             if c is not None and (score is None or best[k][0] + w - c > score):
@@ -183,9 +209,9 @@ def _best_openings(area: list[Line], starts: list[tuple[int, str] | None], last:
     if not ends:
         return {}
     j = max(ends, key=lambda e: best[e][0])
-    out: dict[int, int] = {}
+    out: dict[int, tuple[int, str]] = {}
     while j >= 0:
-        out[cands[j][0]] = cands[j][1]
+        out[cands[j][0]] = (cands[j][1], cands[j][3])
         j = best[j][1]
     return out
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from extractors.footnote_areas import glued_splits
 from extractors.footnotes import extract_footnotes, find_calls, note_start
 from extractors.layout import read_document
 from extractors.numbers import parse_number
@@ -122,10 +123,76 @@ def test_number_followed_by_call_is_never_glued():
     ("12 % des personnes", None),          # a percentage opens no note
     ("2017-281 du 2 mars 2017", None),     # a decree number continuing a note
     ("Annexe 1 : lettre de mission", None),
+    # Writer without hanging indent prints the number touching the text, at its size
+    ("7Par décision du 1er février 2019", (7, "Par décision du 1er février 2019")),
+    ("18L’ADF n’a pas répondu à la mission.", (18, "L’ADF n’a pas répondu à la mission.")),
+    ("6Cf. décret 2016-1467", (6, "Cf. décret 2016-1467")),
+    ("81A titre d’exemple, 60% des saisies", (81, "A titre d’exemple, 60% des saisies")),
+    ("22« Chaque Partie envisage", (22, "« Chaque Partie envisage")),
+    ("1er février 2019, le Conseil", None),  # an ordinal, not note 1
+    ("2e alinéa de l’article", None),
+    ("4G est déployée", None),               # a technology, not note 4
+    ("2016.", None),
 ])
 def test_note_start(text, expected):
     line = Line(1, text, (0, 0, 100, 10), "F", 8, False, False)
     assert note_start(line) == expected
+
+
+@pytest.mark.parametrize("rest", ["Par décision du 1er février 2019", " Par décision du 1er février 2019"])
+def test_raised_note_number_with_or_without_space(rest):
+    """Word and Writer raise the number of the note: touching the text or followed by a space."""
+    spans = (Span("7", 70, 73, "F", 5.2, False, False, True), Span(rest, 73, 300, "F", 9, False, False, False))
+    line = Line(1, "7" + rest, (70, 700, 300, 710), "F", 9, False, False, spans)
+    assert note_start(line) == (7, "Par décision du 1er février 2019")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2380% des auteurs sont poursuivis", [(2, "380% des auteurs sont poursuivis"),
+                                           (23, "80% des auteurs sont poursuivis")]),
+    ("19510 stages ayant accueilli", [(1, "9510 stages ayant accueilli"), (19, "510 stages ayant accueilli"),
+                                      (195, "10 stages ayant accueilli")]),  # never "0 stages"
+    ("2017) et a réalisé 53 entretiens", [(20, "17) et a réalisé 53 entretiens"),
+                                          (201, "7) et a réalisé 53 entretiens")]),  # no "017)"
+    ("166Localisée en région parisienne", []),  # digits then a word: one reading (note_start)
+    ("Annexe 7", []),
+])
+def test_glued_digits_readings(text, expected):
+    assert glued_splits(text) == expected
+
+
+def test_glued_note_numbers_follow_the_sequence():
+    """A note whose text starts with digits is told from its number by the sequence alone
+    ("2380% des auteurs" after note 22 is note 23), in a report that glues its numbers."""
+    y = 640
+    p1 = _filler(1, 80, 30, {4: ("22",), 9: ("23",)}) + [
+        _ln(1, "22Les comparutions immédiates en matière de proxénétisme ont doublé entre", y, 8),
+        _ln(1, "2015 et 2018.", y + 10, 8),
+        _ln(1, "2380% des auteurs sont poursuivis pour proxénétisme aggravé ou pour traite", y + 20, 8),
+        _ln(1, "2017) et 2018, selon les chiffres communiqués à la mission par la DACG en", y + 30, 8),
+        _ln(1, "mai 2019.", y + 40, 8)]
+    p2 = _filler(2, 80, 30, {4: ("24",), 9: ("25",)}) + [
+        _ln(2, "24Annexe 7", y, 8),
+        _ln(2, "2510 stages ont été suivis par 99 personnes en 24 mois.", y + 10, 8)]
+    notes, problems = extract_footnotes(_doc(_page(1, p1, rule_at=y - 6), _page(2, p2, rule_at=y - 6)), [])
+    assert [(f.number, f.page, f.text) for f in notes] == [
+        (22, 1, "Les comparutions immédiates en matière de proxénétisme ont doublé entre 2015 et 2018."),
+        (23, 1, "80% des auteurs sont poursuivis pour proxénétisme aggravé ou pour traite "
+                "2017) et 2018, selon les chiffres communiqués à la mission par la DACG en mai 2019."),
+        (24, 2, "Annexe 7"),
+        (25, 2, "10 stages ont été suivis par 99 personnes en 24 mois.")]
+    assert not problems
+
+
+def test_digits_open_no_note_where_numbers_are_spaced():
+    """Where the report prints "22 Les…", a line "2380% des…" continues a note."""
+    y = 640
+    lines = _filler(1, 80, 30, {4: ("22",), 9: ("23",)}) + [
+        _ln(1, "22 Les comparutions immédiates en matière de proxénétisme ont doublé", y, 8),
+        _ln(1, "2380% des auteurs.", y + 10, 8)]
+    notes, _ = extract_footnotes(_doc(_page(1, lines, rule_at=y - 6)), [])
+    assert [(f.number, f.text) for f in notes] == [
+        (22, "Les comparutions immédiates en matière de proxénétisme ont doublé 2380% des auteurs.")]
 
 
 @pytest.mark.parametrize("text, doubtful", [

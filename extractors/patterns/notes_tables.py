@@ -18,6 +18,28 @@ NOTE_START = regex.compile(
     regex.X,
 )
 
+NOTE_START_GLUED = regex.compile(
+    r"""^\s*
+    (?P<number>\d{1,4})          # the note number, with no space after it: "7Par décision"
+    (?!(?:er|re|ère|e|ème|eme|nde?|d)(?!\p{L}))  # not an ordinal: "1er", "2e", "3ème", "2nd"
+    (?P<text>(?:
+      \p{L}[\p{L}’'.]            # a word of two letters at least ("Cf.", "L’ADF"), not "4G"
+    | [AÀYÔ]\s                   # or a one-letter word: "81A titre d’exemple"
+    | [«“(]                      # or a quotation or a parenthesis: "22« Chaque Partie"
+    ).*)
+    $""",
+    regex.X,
+)  # LibreOffice Writer prints the number of a note like that when the footnote paragraph
+# style has no hanging indent (its number then touches the text, at the text's size)
+
+GLUED_DIGITS = regex.compile(
+    r"""^\s*
+    (?P<digits>\d{2,8}+)         # a note number glued to a text that starts with digits
+    (?P<rest>(?!\p{L})\S*\s*\p{L}.*)  # then no letter, then words: "2380% des", "2410 stages"
+    $""",
+    regex.X,
+)  # read only where the notes of the area are glued (NOTE_START_GLUED)
+
 CALL_TEXT = regex.compile(
     r"""^\s*
     \d{1,4}                      # a call: "12"

@@ -15,7 +15,7 @@ import regex as re
 from extractors.recommendations.patterns import (EN_ITEM, EN_LEAD_IN, EN_REC_HEADING, SHORT_STATEMENT,
                                                  STATEMENT)
 from extractors.recommendations.conventions import matches
-from extractors.recommendations.labels import label_at, statement_after, text_margin
+from extractors.recommendations.labels import label_at, notes_below, statement_after, text_margin
 from models.document import BBox, Document, Line, Page
 
 # A numbered heading interrupts a statement: "2.1.3 Les violences …".
@@ -149,6 +149,9 @@ def _collect(doc: Document, pno: int, lines: list[Line], i: int) -> tuple[list[L
             continue
         nxt_line = cur_lines[k]
         prev = taken[-1]
+        if notes_below(cur_lines[k:], first, doc):
+            k = len(cur_lines) - 1  # the page's notes: the statement may go on over the break
+            continue
         if prev.page == nxt_line.page and nxt_line.top < prev.bottom - 0.5 * prev.height:
             continue  # a piece beside the previous line (other column): not ours
         gap = nxt_line.top - prev.bottom if prev.page == nxt_line.page else 0

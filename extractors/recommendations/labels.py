@@ -14,6 +14,7 @@ from typing import Sequence
 
 import regex as re
 
+from extractors.footnote_areas import note_area, note_start
 from extractors.recommendations.conventions import matches
 from models.document import Document, Line
 
@@ -75,6 +76,19 @@ def _other_size(ln: Line, first: Line, prev: Line) -> bool:
     return abs(ln.size - first.size) > 0.6 and not (ln.size < first.size and _goes_on(prev, ln))
 
 
+def notes_below(rest: Sequence[Line], first: Line, doc: Document) -> bool:
+    """The lines left on the page are its footnotes, all smaller than the statement: the
+    first opens with a note number ("142La mission observe…" under a statement the page
+    break cuts, LibreOffice relayout d p. 28), or they all stand under the page's separator
+    rule (a note run on from the previous page opens the area, relayout h p. 43)."""
+    if not rest or any(ln.size >= first.size - 0.6 for ln in rest):
+        return False
+    if note_start(rest[0]) is not None:
+        return True
+    area = note_area(doc.pages[rest[0].page - 1], doc.body_size)
+    return bool(area) and rest[0].top >= min(ln.top for ln in area) - 1
+
+
 def _goes_on(prev: Line, ln: Line, in_list: bool = False) -> bool:
     """After a gap or a page break: the statement is still open (ends with ":", ";", a
     preposition), or the line is the rest of a sentence, or another bullet of its list. A
@@ -103,6 +117,9 @@ def statement_after(doc: Document, pno: int, lines: Sequence[Line], i: int, marg
         first = out[0] if out else None
         if _stops(ln, first, margin):
             break
+        if notes_below(cur[k:], first or label, doc):
+            k = len(cur)  # the page's notes: the statement may go on over the break
+            continue
         if first is None:
             if ln.page == label.page and ln.top - label.bottom > 3 * h:
                 break  # nothing under the label: a label of a list or a table, not a statement

@@ -20,6 +20,7 @@ import regex as re
 from extractors.recommendations.patterns import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL, NUMBER_LEAD,
                                                  PLAIN_ITEM, TRAILING_OWNER,
                                                  STATEMENT)
+from extractors.footnote_areas import note_area
 from extractors.patterns.headings import PART as HEADING_PART
 from extractors.patterns.statuses import classify_status
 from extractors.recommendations.body import _TAGS, _join, _number, _page_lines
@@ -391,6 +392,7 @@ def find_summary_table(doc: Document) -> list[SummaryRow]:
         else:
             cols = None
             continue
+        lines = _above_notes(page, lines, doc.body_size)
         body = _table_lines(lines, cols, top + 0.5)
         if head is None:
             # without a repeated header the page continues the table only if its rows carry
@@ -407,6 +409,16 @@ def find_summary_table(doc: Document) -> list[SummaryRow]:
             continue
         theme = _parse_rows(page, _row_bands(page, body, cols), cols, theme, rows)
     return rows
+
+
+def _above_notes(page: Page, lines: list[Line], body_size: float) -> list[Line]:
+    """The lines above the page's footnotes: a note under the end of the table ("29 novembre
+    2017, circulaire…", a LibreOffice report) is no row numbered 29."""
+    notes = note_area(page, body_size)
+    if not notes:
+        return lines
+    top = min(ln.top for ln in notes) - 1
+    return [ln for ln in lines if ln.top < top]
 
 
 def find_summary_list(doc: Document) -> list[SummaryRow]:
