@@ -31,6 +31,10 @@ class Glyph(NamedTuple):
     font: str
     bold: bool
     italic: bool
+    # Quarter turns counter-clockwise of the glyph's baseline on the page as displayed:
+    # 0 upright, 1 read bottom to top, 2 upside down, 3 top to bottom, a fraction for
+    # slanted text (0.5 = 45°; `turns.baseline_turn`).
+    turn: float = 0
 
 
 @dataclass(frozen=True)

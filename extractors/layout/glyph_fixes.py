@@ -51,8 +51,19 @@ def split_shared_boxes(glyphs: list[Glyph]) -> list[Glyph]:
 
 
 def _share_out(g: Glyph, letters: str) -> list[Glyph]:
-    step = (g.x1 - g.x0) / len(letters)
-    return [g._replace(text=ch, x0=g.x0 + k * step, x1=g.x0 + (k + 1) * step) for k, ch in enumerate(letters)]
+    """The box cut into one slice per letter, in the glyph's reading direction."""
+    n = len(letters)
+    if g.turn in (0, 2):
+        step = (g.x1 - g.x0) / n
+        cuts = [(g.x0 + k * step, g.x0 + (k + 1) * step) for k in range(n)]
+        if g.turn == 2:  # upside down: the first letter is the rightmost
+            cuts.reverse()
+        return [g._replace(text=ch, x0=a, x1=b) for ch, (a, b) in zip(letters, cuts)]
+    step = (g.bottom - g.top) / n
+    cuts = [(g.top + k * step, g.top + (k + 1) * step) for k in range(n)]
+    if g.turn == 1:  # read bottom to top: the first letter is the lowest
+        cuts.reverse()
+    return [g._replace(text=ch, top=a, bottom=b) for ch, (a, b) in zip(letters, cuts)]
 
 
 def valid_unicode(text: str, page: int) -> tuple[str, list[TextIssue]]:

@@ -13,6 +13,8 @@ from collections import Counter
 from math import inf
 
 from extractors.layout.backend import Glyph, RawPage
+from extractors.layout.fragments import join_fragments
+from extractors.layout.turns import by_turn, diagonal_lines, has_turned, unturn_line
 from models.document import Line, Page, Span
 
 _WHITESPACE = re.compile(r"\s+")
@@ -20,15 +22,66 @@ _WHITESPACE = re.compile(r"\s+")
 # poppler's pdftotext (minWordBreakSpace 0.1): PDFs that set word spaces as gaps, not
 # space characters, read "sont les", not "sontles" (Etalab working paper p. 11).
 WORD_GAP = 0.1
+# A glyph of the same size set on another baseline starts a word, as in pdftotext (the
+# Debian reference p. 126: a table cell's "config::ifupdown" runs under the next cell's
+# "outil", 6 pt higher: "ifupdownoutil").
+BASELINE_SHIFT = 0.4
 _NUMBERING_TOKEN = re.compile(r"[\dIVXivx]{1,4}([.)]\d{0,3}){0,5}[.)]?|[A-Za-z][.)]|[•\-–]")
 
 
 def build_page(raw: RawPage) -> Page:
+    """The page's lines: upright text first, then text set at a quarter turn (`turns`)."""
     borders = cell_borders(raw.rules)
-    lines = [line for chunk, ink, size, widest in _join_fragments(_group_lines(raw.number, raw.glyphs))
-             for line in _split_gaps(raw.number, chunk, ink, size, widest, borders)]
+    lines = _page_lines(raw.number, raw.glyphs, borders)
+    width, height = raw.width, raw.height
+    if any(x0 < 0 or top < 0 or x1 > width or bottom > height for x0, top, x1, bottom in (ln.bbox for ln in lines)):
+        lines = _page_lines(raw.number, _on_page(raw.glyphs, width, height), borders)
     lines = _without_overprints(lines)
     return Page(raw.number, raw.width, raw.height, tuple(lines), tuple(raw.rules), None, raw.image_count)
+
+
+def _page_lines(page: int, glyphs: list[Glyph], borders) -> list[Line]:
+    """Upright lines first, then each quarter turn's (built in its reading frame)."""
+    if not has_turned(glyphs):
+        return _lines_of(page, glyphs, borders)
+    groups = by_turn(glyphs)
+    lines = _lines_of(page, groups.pop(0, []), borders)
+    for turn, turned in sorted(groups.items()):
+        if turn != int(turn):
+            lines += diagonal_lines(page, turned, turn)
+            continue
+        # Drawn borders are page boxes: they do not apply in a turned frame.
+        lines += [unturn_line(line, turn) for line in _lines_of(page, turned, [])]
+    return lines
+
+
+def _on_page(glyphs: list[Glyph], width: float, height: float) -> list[Glyph]:
+    """The glyphs printed on the page: those whose baseline lies off it are left out.
+
+    Text set beyond the page's edge is never seen (the Debian reference, p. 53: a table
+    running 300 pt below the bottom of the page; p. 244: a last row whose baseline falls
+    just under it); pdftotext drops a glyph whose origin is off the page, and so does this.
+    The baseline is taken a fifth of the box height above its bottom (the usual descent).
+    It is called only for a page where a line reaches past an edge.
+    """
+    kept = []
+    for g in glyphs:
+        if g.text != " ":
+            if g.turn:  # the box's middle stands for the origin of turned text
+                x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+                if x < 0 or x > width or y < 0 or y > height:
+                    continue
+            else:
+                base = g.bottom - 0.2 * (g.bottom - g.top)
+                if g.x1 < 0 or g.x0 > width or base < 0 or base > height:
+                    continue
+        kept.append(g)
+    return kept
+
+
+def _lines_of(page: int, glyphs: list[Glyph], borders) -> list[Line]:
+    return [line for chunk, ink, size, widest in join_fragments(_group_lines(page, glyphs), WORD_GAP)
+            for line in _split_gaps(page, chunk, ink, size, widest, borders)]
 
 
 def _without_overprints(lines: list[Line]) -> list[Line]:
@@ -42,50 +95,6 @@ def _without_overprints(lines: list[Line]) -> list[Line]:
             continue
         seen.add(key)
         out.append(line)
-    return out
-
-
-def _join_fragments(groups):
-    """A line the content stream interrupts, put back together.
-
-    Producers sometimes draw a word's first letter before the rest of the line (GAO-06-1046
-    p. 48: the "A" of "Acknowledgments", then "GAO Contact and Staff" above, then
-    "cknowledgments"). A group that starts, on the same baseline and at the same size,
-    where an earlier group ends (closer than a word space) continues it.
-    """
-    if len(groups) < 2:
-        return groups
-    out: list = []
-    ends: dict[tuple[int, int], int] = {}  # (bottom, x1) of a group's last ink, rounded -> index in out
-    for group in groups:
-        glyphs, ink, main, widest = group
-        first = ink[0]
-        found = None
-        bx, by = round(first.x0), round(first.bottom)
-        for key in ((bx, by), (bx - 1, by), (bx + 1, by), (bx, by - 1), (bx, by + 1)):
-            j = ends.get(key)
-            if j is None:
-                continue
-            p_glyphs, p_ink, p_main, p_widest = out[j]
-            last = p_ink[-1]
-            gap = first.x0 - last.x1
-            if (abs(last.bottom - first.bottom) <= 0.5 and abs(last.size - first.size) <= 0.5
-                    and -0.5 <= gap <= WORD_GAP * max(first.size, 1.0)):
-                found = j
-                break
-        if found is None:
-            out.append(group)
-        else:
-            p_glyphs, p_ink, p_main, p_widest = out[found]
-            gap = first.x0 - p_ink[-1].x1
-            del ends[(round(p_ink[-1].x1), round(p_ink[-1].bottom))]
-            kept = len(p_glyphs)
-            while kept and p_glyphs[kept - 1].text == " ":  # the stream's break, not a space:
-                kept -= 1  # the gap is narrower than a word space
-            out[found] = (p_glyphs[:kept] + glyphs, p_ink + ink, max(p_main, main), max(p_widest, widest, gap))
-            glyphs, ink = out[found][0], out[found][1]
-        index = len(out) - 1 if found is None else found
-        ends[(round(ink[-1].x1), round(ink[-1].bottom))] = index
     return out
 
 
@@ -145,7 +154,7 @@ def _group_lines(page: int, glyphs: list[Glyph]) -> list[tuple[list[Glyph], list
     widest = -inf  # the widest gap between two inked glyphs of the current line
     last_size = last_x1 = 0.0  # of its last inked glyph
     for g in glyphs:
-        text, x0, top, x1, bottom, size, _, _, _ = g
+        text, x0, top, x1, bottom, size, _, _, _, _ = g
         if text == " ":
             if current:
                 current.append(g)
@@ -217,7 +226,7 @@ def _split_gaps(page: int, glyphs: list[Glyph], ink: list[Glyph], size: float, w
     one_word = True  # the current piece is a single word so far (no space, no gap)
     saw_space = False
     for g in glyphs:
-        text, x0, top, x1, bottom, g_size, _, _, _ = g
+        text, x0, top, x1, bottom, g_size, _, _, _, _ = g
         if text == " ":
             piece.append(g)
             saw_space = True
@@ -290,17 +299,18 @@ def make_line(page: int, glyphs: list[Glyph], ink: list[Glyph] | None = None) ->
 def _line_of(page: int, glyphs: list[Glyph], columns) -> Line | None:
     """`make_line` from the ink's columns (`zip(*ink)`), so the statistics run at C speed."""
     _, x0s, tops, x1s, bottoms = columns[:5]
-    spans, (size, font, _, italic) = _styled_spans(glyphs, columns)
+    top, bottom = min(tops), max(bottoms)
+    spans, (size, font, _, italic) = _styled_spans(glyphs, columns, bottom - top)
     text = _text_of(spans)
     if not text:
         return None
-    bbox = (round(min(x0s), 2), round(min(tops), 2), round(max(x1s), 2), round(max(bottoms), 2))
+    bbox = (round(min(x0s), 2), round(top, 2), round(max(x1s), 2), round(bottom, 2))
     bold_share = sum(len(s.text.strip()) for s in spans if s.bold and not s.superscript)
     letters = sum(len(s.text.strip()) for s in spans if not s.superscript) or 1
     return Line(page, text, bbox, font, size, bold_share / letters >= 0.6, italic, tuple(spans))
 
 
-def _styled_spans(glyphs: list[Glyph], columns) -> tuple[list[Span], tuple[float, str, bool, bool]]:
+def _styled_spans(glyphs: list[Glyph], columns, extent: float = inf) -> tuple[list[Span], tuple[float, str, bool, bool]]:
     """The line's spans and its main style (size, font, bold, italic).
 
     The most common style wins; on a tie, the first seen. Most lines are set in one style
@@ -308,13 +318,15 @@ def _styled_spans(glyphs: list[Glyph], columns) -> tuple[list[Span], tuple[float
     a positive size never sits below 0.82 of itself, such a line has no superscript and
     is one span.
     """
-    _, x0s, _, x1s, bottoms, sizes, fonts, bolds, italics = columns
+    _, x0s, _, x1s, bottoms, sizes, fonts, bolds, italics = columns[:9]
     style = size, font, bold, italic = sizes[0], fonts[0], bolds[0], italics[0]
     n = len(sizes)
     if (sizes.count(size) == n and fonts.count(font) == n and bolds.count(bold) == n
             and italics.count(italic) == n and size > 0.82 * size):
-        return [Span(_plain_text(glyphs, size, _tracking(x0s, x1s)), x0s[0], x1s[-1], font, size, bold, italic,
-                     False)], style
+        # A line no taller than a glyph and BASELINE_SHIFT has no baseline step (most lines).
+        level = extent <= (1.0 + BASELINE_SHIFT) * size
+        return [Span(_plain_text(glyphs, size, _tracking(x0s, x1s), level), x0s[0], x1s[-1], font, size, bold,
+                     italic, False)], style
     # Counter keeps insertion order, so a tie goes to the first seen.
     style, _ = Counter(zip(sizes, fonts, bolds, italics)).most_common(1)[0]
     return _spans(glyphs, style[0], _baseline(bottoms, sizes, style[0]), _tracking(x0s, x1s)), style
@@ -344,25 +356,40 @@ def _baseline(bottoms, sizes, size: float) -> float:
     return max(bottoms) if baseline is None else baseline
 
 
-def _plain_text(glyphs: list[Glyph], size: float, tracking: float = 0.0) -> str:
+def _plain_text(glyphs: list[Glyph], size: float, tracking: float = 0.0, level: bool = True) -> str:
     """The text of a line in one style: `_spans` with a single run and a fixed gap.
 
-    Only three fields of each glyph are read, by index (unpacking a NamedTuple goes
-    through its iterator, slower on a loop run once per glyph of the report).
+    Only the fields needed are read, by index (unpacking a NamedTuple goes through its
+    iterator, slower on a loop run once per glyph of the report). `level`: all the line's
+    glyphs sit on one baseline (most lines), so no baseline step needs looking for.
     """
     min_gap = WORD_GAP * size + tracking
     parts: list[str] = []
     last_x1 = 0.0
     pending_space = False
+    if level:
+        for g in glyphs:
+            text = g[0]
+            if text == " ":
+                pending_space = True
+                continue
+            if parts and (pending_space or g[1] - last_x1 > min_gap):
+                parts.append(" ")
+            parts.append(text)
+            last_x1 = g[3]
+            pending_space = False
+        return "".join(parts)
+    shift = BASELINE_SHIFT * size
+    last_bottom = 0.0
     for g in glyphs:
         text = g[0]
         if text == " ":
             pending_space = True
             continue
-        if parts and (pending_space or g[1] - last_x1 > min_gap):
+        if parts and (pending_space or g[1] - last_x1 > min_gap or abs(g[4] - last_bottom) > shift):
             parts.append(" ")
         parts.append(text)
-        last_x1 = g[3]
+        last_x1, last_bottom = g[3], g[4]
         pending_space = False
     return "".join(parts)
 
@@ -370,25 +397,27 @@ def _plain_text(glyphs: list[Glyph], size: float, tracking: float = 0.0) -> str:
 def _spans(glyphs: list[Glyph], size: float, baseline: float, tracking: float = 0.0) -> list[Span]:
     """Runs of one style (font, size, bold, italic, superscript) as Spans.
 
-    A space, or a gap wider than WORD_GAP of the size, between two inked glyphs puts one
+    A space, a gap wider than WORD_GAP of the size or a step to another baseline
+    (BASELINE_SHIFT) between two inked glyphs puts one
     " " into the text (spaces before the first ink or after the last count for nothing).
     """
     spans: list[Span] = []
     parts: list[str] = []  # the text of the current run
     key = None
-    run_x0 = last_x1 = last_size = 0.0
+    run_x0 = last_x1 = last_size = last_bottom = 0.0
     started = False  # an inked glyph has been seen
     pending_space = False
     small = 0.82 * size
     raised = baseline - 0.18 * size
     for g in glyphs:
-        text, x0, _, x1, bottom, g_size, font, bold, italic = g
+        text, x0, _, x1, bottom, g_size, font, bold, italic, _ = g
         if text == " ":
             pending_space = True
             continue
         k = (font, g_size, bold, italic, g_size <= small and bottom < raised)
-        space = started and (pending_space
-                             or x0 - last_x1 > WORD_GAP * (g_size if g_size > last_size else last_size) + tracking)
+        big = g_size if g_size > last_size else last_size
+        space = started and (pending_space or x0 - last_x1 > WORD_GAP * big + tracking
+                             or g_size == last_size and abs(bottom - last_bottom) > BASELINE_SHIFT * g_size)
         if k != key:
             if started:
                 spans.append(Span("".join(parts), run_x0, last_x1, *key))
@@ -399,7 +428,7 @@ def _spans(glyphs: list[Glyph], size: float, baseline: float, tracking: float = 
             if space:
                 parts.append(" ")
             parts.append(text)
-        last_x1, last_size = x1, g_size
+        last_x1, last_size, last_bottom = x1, g_size, bottom
         started = True
         pending_space = False
     if started:

@@ -8,11 +8,14 @@ from __future__ import annotations
 import ctypes
 import re
 import struct
+import sys
+from array import array
 from typing import Iterator
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
 from extractors.layout.glyph_fixes import LIGATURES, expand_ligatures, split_shared_boxes, valid_unicode
 from extractors.layout.pdfium_fonts import FontMemo, repair_codes
+from extractors.layout.turns import baseline_turn, quarter_turn
 from models.document import OutlineEntry, Rule, TextIssue
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
 
@@ -123,9 +126,12 @@ def _pdfium_page(pdf, index: int, with_drawings: bool = True, fonts: FontMemo | 
             textpage.close()
         turn = _display_matrix(raw, page, width, height)
         if turn is not None:
+            quarter = quarter_turn(turn[0], turn[1])  # the page's own turn adds to each glyph's
             glyphs = [g._replace(**dict(zip(("x0", "top", "x1", "bottom"),
-                                            _to_display(turn, g.x0, height - g.top, g.x1, height - g.bottom))))
-                      if g.text != " " else g for g in glyphs]
+                                            _to_display(turn, g.x0, height - g.top, g.x1, height - g.bottom))),
+                                 turn=(g.turn + quarter) % 4)
+                      if g.text != " " else g._replace(turn=(g.turn + quarter) % 4) if quarter else g
+                      for g in glyphs]
         rules: list[Rule] = []
         images = 0
         for kind, obj in _pdfium_drawings(raw, page.raw) if with_drawings else ():
@@ -265,6 +271,8 @@ def _page_text(raw, fast: _Fast, tp, tp_ptr: int, count: int) -> str:
     if len(units) != 2 * count:
         return "".join(_char(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
     text = units.decode("utf-16-le", "surrogatepass")
+    if len(text) != count:
+        text = _one_per_index(units)
     unclear = [m.start() for m in _UNCLEAR.finditer(text)]
     if not unclear:
         return text
@@ -272,6 +280,33 @@ def _page_text(raw, fast: _Fast, tp, tp_ptr: int, count: int) -> str:
     for i in unclear:
         chars[i] = _char(raw.FPDFText_GetUnicode(tp, i))
     return "".join(chars)
+
+
+def _one_per_index(units: bytes) -> str:
+    """The page text with one character per index where it has surrogate pairs.
+
+    pdfium gives a character outside the BMP (the mathematical italic "𝜇" and "𝐹" of a
+    formula, TAIC 2014-103 p. 46) two indices, one per UTF-16 unit. Decoded as a pair it
+    is one character, and every character after it would take the box of the one before
+    ("The f riction", "p eak"): the pair is kept whole at its first index, and its second
+    index reads U+0000, which is skipped.
+    """
+    codes = array("H")
+    codes.frombytes(units)
+    if sys.byteorder != "little":
+        codes.byteswap()
+    out: list[str] = []
+    i, n = 0, len(codes)
+    while i < n:
+        code = codes[i]
+        if 0xD800 <= code < 0xDC00 and i + 1 < n and 0xDC00 <= codes[i + 1] < 0xE000:
+            out.append(chr(0x10000 + ((code - 0xD800) << 10) + (codes[i + 1] - 0xDC00)))
+            out.append("\x00")
+            i += 2
+            continue
+        out.append(chr(code))
+        i += 1
+    return "".join(out)
 
 
 _UNCLEAR = re.compile("[\ufffe\ud800-\udfff]")  # units to ask about one by one
@@ -307,25 +342,36 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
     unpack = _RECT.unpack_from
     buf = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
-    fonts: dict[int, tuple[float, str, bool, bool]] = {}
+    fonts: dict[int, tuple[float, str, bool, bool, int]] = {}
     glyphs: list[Glyph] = []
     append = glyphs.append
     new = tuple.__new__
     get_obj = fast.text_object_at
     get_box = fast.loose_box_at
     special = _special_chars(text)
+    ligatures = bool(special & _LIGATURE_CHARS)
     skip = _SKIP
     dropped = _dropped_spaces(fast, tp_ptr, text)
     last_key: int | None = -1
     shared = False  # two letters in a row reported with the same box (a ligature)
     p_left = p_right = -1.0
-    font: tuple[float, str, bool, bool] = (0.0, "", False, False)
-    f_size, f_name, f_bold, f_italic = font
+    font: tuple[float, str, bool, bool, int] = (0.0, "", False, False, 0)
+    f_size, f_name, f_bold, f_italic, f_turn = font
     space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))  # carries the last font
     for i, ch in enumerate(text):
         if ch in special and ch not in _LIGATURE_CHARS:
             if ch != "\x02":  # a space, or nothing to read
                 if ch not in skip and i not in dropped:
+                    if f_turn % 1 and fast.is_generated(tp_ptr, i):
+                        # pdfium's guess in slanted text, often inside a word ("Mini stères",
+                        # OFNAC 2023 p. 27): given its box, `turns.diagonal_lines` checks it.
+                        get_box(tp_arg, i, rect_arg)
+                        left, top, right, bottom = unpack(rect)
+                        append(space_glyph._replace(x0=left, top=height - top, x1=right, bottom=height - bottom))
+                        continue
+                    if (ligatures or shared) and glyphs and _after_ligature(glyphs) and _inside_last(glyphs[-1], get_box, tp_arg, i,
+                                                                           rect_arg, rect, height):
+                        continue
                     append(space_glyph)  # its font is never read: it keeps the last one
                 continue
             # pdfium reports a hyphen that ends a line as U+0002 (U+FFFE in the page
@@ -341,7 +387,7 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
                     fonts[key] = cached
             if cached is not font:
                 font = cached
-                f_size, f_name, f_bold, f_italic = font
+                f_size, f_name, f_bold, f_italic, f_turn = font
                 space_glyph = new(Glyph, (" ", 0, 0, 0, 0, *font))
             last_key = key if key else -1  # no object: read the font again next time
         get_box(tp_arg, i, rect_arg)
@@ -349,12 +395,37 @@ def _pdfium_glyphs(raw, tp, height: float, fonts: FontMemo, page: int) -> tuple[
         if left == p_left and right == p_right:
             shared = True
         p_left, p_right = left, right
-        append(new(Glyph, (ch, left, height - top, right, height - bottom, f_size, f_name, f_bold, f_italic)))
+        append(new(Glyph, (ch, left, height - top, right, height - bottom, f_size, f_name, f_bold, f_italic, f_turn)))
     if shared:
         glyphs = split_shared_boxes(glyphs)
-    if special & _LIGATURE_CHARS:
+    if ligatures:
         glyphs = expand_ligatures(glyphs)
     return glyphs, issues
+
+
+def _after_ligature(glyphs: list[Glyph]) -> bool:
+    """Whether the last glyph is a ligature: its character, or letters sharing one box."""
+    last = glyphs[-1]
+    if last.text in _LIGATURE_CHARS:
+        return True
+    if len(glyphs) < 2:
+        return False
+    before = glyphs[-2]
+    return before.text != " " and before.x0 == last.x0 and before.x1 == last.x1
+
+
+def _inside_last(last: Glyph, get_box, tp_arg, i: int, rect_arg, rect, height: float) -> bool:
+    """Whether the space at index i lies mostly inside the last glyph's box (a ligature's).
+
+    Such a space takes no room and is no word break: InDesign sets one after the "fi"
+    ligature (pdfplumber's issue 71 example p. 1: "défi nir"; pdftotext skips space
+    characters and reads "définir"). Only after a ligature: the boxes of other glyphs
+    often reach over the next space ("of the", TSB A11F0012 p. 20), a real one.
+    """
+    get_box(tp_arg, i, rect_arg)
+    left, _, right, bottom = _RECT.unpack_from(rect)
+    return (last.x0 <= left and last.x1 - left > 0.5 * (right - left)
+            and abs(height - bottom - last.bottom) < 1.0)
 
 
 def _special_chars(text: str) -> frozenset[str]:
@@ -383,29 +454,32 @@ def _dropped_spaces(fast: _Fast, tp_ptr: int, text: str) -> set[int]:
 _SPACE_BEFORE_PUNCT = re.compile(r"\s(?=\s{0,6}[,.)\]])")
 
 
-def _font_at(raw, tp, i: int, buf, flags) -> tuple[float, str, bool, bool]:
-    """(size, name, bold, italic) of the character at index i.
+def _font_at(raw, tp, i: int, buf, flags) -> tuple[float, str, bool, bool, float]:
+    """(size, name, bold, italic, quarter turn) of the character at index i.
 
     `buf` (128 bytes) and `flags` serve a whole page: where pdfium knows no font for a
     character, the call leaves them as they are and the last font read stands in.
     """
     # The font size alone ignores the text matrix: PDFs that set "Tf 1" and scale with
     # Tm (GAO reports, InDesign output) would all read as size 1.
-    size = raw.FPDFText_GetFontSize(tp, i) * _matrix_scale(raw, tp, i, raw.FS_MATRIX())
+    scale, turn = _matrix_scale(raw, tp, i, raw.FS_MATRIX())
+    size = raw.FPDFText_GetFontSize(tp, i) * scale
     raw.FPDFText_GetFontInfo(tp, i, buf, 128, ctypes.byref(flags))
     name = clean_font_name(buf.value.decode("utf-8", "replace"))
     weight = raw.FPDFText_GetFontWeight(tp, i)
     bold = weight >= 600 or bool(flags.value & _FONT_FORCE_BOLD_FLAG) or bool(BOLD_NAME.search(name))
     italic = bool(flags.value & _FONT_ITALIC_FLAG) or bool(ITALIC_NAME.search(name))
-    return (round(size, 2), name, bold, italic)
+    return (round(size, 2), name, bold, italic, turn)
 
 
-def _matrix_scale(raw, tp, i: int, matrix) -> float:
-    """The scale of a character's matrix (text matrix times CTM), 1.0 when unavailable."""
+def _matrix_scale(raw, tp, i: int, matrix) -> tuple[float, float]:
+    """The scale of a character's matrix (text matrix times CTM), 1.0 when unavailable, and
+    the turn of its baseline (user space has y up, the page y down)."""
     try:
         if not raw.FPDFText_GetMatrix(tp, i, matrix):
-            return 1.0
+            return 1.0, 0
         scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        turn = baseline_turn(matrix.a, -matrix.b)
     except Exception:
-        return 1.0
-    return scale if scale > 0.01 else 1.0
+        return 1.0, 0
+    return (scale if scale > 0.01 else 1.0), turn

@@ -6,8 +6,9 @@ tests compare the two. Bookmarks are read with pypdfium2, which resolves their t
 from __future__ import annotations
 
 from extractors.layout.backend import BOLD_NAME, ITALIC_NAME, Glyph, RawPage, clean_font_name
-from extractors.layout.glyph_fixes import expand_ligatures, split_shared_boxes, valid_unicode
+from extractors.layout.glyph_fixes import LIGATURES, expand_ligatures, split_shared_boxes, valid_unicode
 from extractors.layout.plumber_fonts import PlumberFonts
+from extractors.layout.turns import baseline_turn
 from models.document import OutlineEntry, Rule
 from models.errors import EmptyPDF, EncryptedPDF, UnreadablePDF
 
@@ -86,16 +87,30 @@ def _plumber_page(page, fonts: PlumberFonts | None = None) -> RawPage:
         texts = joined.split("\x00")
         issues = [*issues, *invalid]
     glyphs: list[Glyph] = []
+    last: Glyph | None = None  # the last inked glyph
     for c, text in zip(chars, texts):
         name = clean_font_name(str(c.get("fontname", "")))
         bold = bool(BOLD_NAME.search(name))
         italic = bool(ITALIC_NAME.search(name))
         size = round(float(c.get("size", 0.0)), 2)
+        matrix = c.get("matrix") or (1, 0)
+        turn = baseline_turn(matrix[0], -matrix[1])  # pdfminer's matrix has y up
+        if turn in (1, 3):  # pdfminer's size is the box height, along the line of vertical text
+            size = round(float(c["x1"] - c["x0"]), 2)
         if text.isspace():
-            glyphs.append(Glyph(" ", 0, 0, 0, 0, size, name, bold, italic))
+            if last is None or not (len(last.text) > 1 or last.text in LIGATURES) or not _inside(c, last):
+                glyphs.append(Glyph(" ", 0, 0, 0, 0, size, name, bold, italic, turn))
             continue
-        glyphs.append(Glyph(text, c["x0"], c["top"], c["x1"], c["bottom"], size, name, bold, italic))
+        last = Glyph(text, c["x0"], c["top"], c["x1"], c["bottom"], size, name, bold, italic, turn)
+        glyphs.append(last)
     glyphs = split_shared_boxes(expand_ligatures(glyphs))
     rules = [Rule((o["x0"], o["top"], o["x1"], o["bottom"])) for o in (page.rects + page.lines)]
     return RawPage(page.page_number, float(page.width), float(page.height), glyphs, rules, len(page.images),
                    tuple(issues))
+
+
+def _inside(space: dict, last: Glyph) -> bool:
+    """A space lying mostly inside the last inked glyph (a ligature) takes no room: no word
+    break (the pdfium backend's rule, see `_pdfium_glyphs`)."""
+    x0, x1 = space["x0"], space["x1"]
+    return last.x0 <= x0 and last.x1 - x0 > 0.5 * (x1 - x0) and abs(space["bottom"] - last.bottom) < 1.0
