@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from extractors.cell_text import fold_lines  # a word cut by a hyphen at line end is rejoined
 from extractors.footnote_areas import body_pitch, glued_splits, note_area, note_start, ruleless_area
 from extractors.locate import numbered_section_at
 from extractors.patterns.notes_tables import CALL_TEXT, NOTE_START, NOTE_START_DOUBTFUL, NOTE_START_GLUED
@@ -223,20 +224,6 @@ def _indented_like_continuation(x0: float, starts: list[float], conts: list[floa
     return all(abs(x0 - s) > 2 for s in starts) and any(abs(x0 - c) <= 1 for c in conts)
 
 
-def join_lines(texts: list[str]) -> str:
-    """Fold note lines into one string; a word cut by a hyphen at line end is rejoined."""
-    out = ""
-    for t in texts:
-        t = t.strip()
-        if not t:
-            continue
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and t[:1].islower():
-            out = out[:-1] + t
-        else:
-            out = f"{out} {t}" if out else t
-    return out
-
-
 # -- calls -----------------------------------------------------------------------------------
 
 def find_calls(doc: Document, areas: dict[int, list[Line] | None], skip_leading: bool = False) -> list[_Call]:
@@ -310,7 +297,7 @@ def _pair(notes: list[_Note], calls: list[_Call], sections: Sequence[Section]) -
                                     note.page, str(note.number)))
         seen.add(note.number)
         cp, cb = (call.page, call.bbox) if call else (note.page, note.bbox)
-        out.append(Footnote(note.number, join_lines(note.texts), note.page, note.bbox,
+        out.append(Footnote(note.number, fold_lines(note.texts), note.page, note.bbox,
                             call.page if call else None, call.bbox if call else None,
                             numbered_section_at(sections, cp, cb[1])))
     return out, problems
