@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.recommendations.patterns import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL,
+from extractors.recommendations.patterns import (HEADER_CELLS, LABEL_COLUMN, LIST_ENTRY, LIST_TITLE, NUMBER_CELL,
                                                  NUMBER_LEAD, SHORT_STATEMENT, STATEMENT)
 
 
@@ -78,10 +78,19 @@ def test_number_cell_rejects(cell):
     ("Responsable(s)", "owner"), ("Pilote(s)", "owner"), ("Acteur(s) concerné(s)", "owner"), ("Porteur", "owner"),
     ("Destinataire(s)", "owner"), ("Chef de file", "owner"), ("Services concernés", "owner"),
     ("Échéancier", "deadline"), ("Date cible", "deadline"),
+    ("OBJET DE LA RECOMMANDATION", "text"), ("Contenu des recommandations", "text"),
 ])
 def test_header_cells(cell, role):
     matching = [r for r, rx in HEADER_CELLS.items() if rx.match(cell)]
     assert matching[0] == role
+
+
+@pytest.mark.parametrize("cell, ok", [
+    ("RECOMMANDATION", True), ("Recommandations", True), ("Propositions", True),
+    ("OBJET DE LA RECOMMANDATION", False), ("Recommandation n° 5", False), ("N°", False),
+])
+def test_label_column_is_the_bare_keyword(cell, ok):
+    assert (LABEL_COLUMN.match(cell) is not None) == ok
 
 
 @pytest.mark.parametrize("title, ok", [

@@ -146,7 +146,10 @@ TRAILING_OWNER = re.compile(
 # Header cells of a summary table, each mapped to the column role it announces.
 HEADER_CELLS = {
     "number": re.compile(r"^\s*(?:N\s*[°ºo˚]|Num(?:éro)?\.?|#|Réf\.?)\s*$", re.IGNORECASE),
-    "text": re.compile(r"^\s*(?:Recommandations?|Préconisations?|Propositions?|Intitulé)\b", re.IGNORECASE),
+    # "OBJET DE LA RECOMMANDATION" names the text when a bare "RECOMMANDATION" column at its
+    # left holds the labels ("Recommandation n° 5", see LABEL_COLUMN)
+    "text": re.compile(r"^\s*(?:(?:Objet|Contenu)\s+(?:de\s+la\s+|des\s+))?"
+                       r"(?:Recommandations?|Préconisations?|Propositions?|Intitulé)\b", re.IGNORECASE),
     "owner": re.compile(
         r"""^\s*(?:Autorités?\s+responsables?|Destinataires?|Responsables?|Acteurs?
                 |Pilotes?|Porteurs?|Services?\s+(?:responsables?|pilotes?|concernés?)
@@ -159,6 +162,10 @@ HEADER_CELLS = {
     "priority": re.compile(r"^\s*(?:Priorités?|Degré\s+de\s+priorité)\b", re.IGNORECASE),
     "page": re.compile(r"^\s*(?:Pages?|p\.)\s*$", re.IGNORECASE),
 }
+
+# A header cell that only says "Recommandation" beside one naming the content ("Objet de la
+# recommandation"): its column holds the labels "Recommandation n° 5", i.e. the numbers.
+LABEL_COLUMN = re.compile(r"^\s*(?:Recommandations?|Préconisations?|Propositions?)\s*$", re.IGNORECASE)
 
 # Titles of a section that lists recommendations (summary table or list).
 LIST_TITLE = re.compile(

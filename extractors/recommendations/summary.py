@@ -5,25 +5,25 @@ the theme rows that group recommendations, the printed page of the body statemen
 own wording, which may differ from the body's. Columns come in any order; the header row
 names them. Rows are rebuilt from the column x-positions and from the ruling lines of the
 cells (IGAS 2019 pp. 5-7: the number "1" sits in the middle of its row, content-stream order
-is number, text lines, owner lines, page), else from vertical gaps.
+is number, text lines, owner lines, page), else from vertical gaps (summary_rows.py: a label
+centred on its row joins the block of lines around it; summary_header.py reads the header).
 """
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
-from itertools import combinations
 from typing import Sequence
 
 import regex as re
 
-from extractors.recommendations.patterns import (HEADER_CELLS, LIST_ENTRY, LIST_TITLE, NUMBER_CELL, NUMBER_LEAD,
+from extractors.recommendations.patterns import (LIST_ENTRY, LIST_TITLE, NUMBER_CELL, NUMBER_LEAD,
                                                  PLAIN_ITEM, TRAILING_OWNER,
                                                  STATEMENT)
 from extractors.footnote_areas import note_area
 from extractors.patterns.headings import PART as HEADING_PART
-from extractors.patterns.statuses import classify_status
 from extractors.recommendations.body import _TAGS, _join, _number, _page_lines
+from extractors.recommendations.summary_header import _Columns, _header, _header_pieces, _text_width
+from extractors.recommendations.summary_rows import centred_rows
 from models.document import BBox, Document, Line, Page
 
 # A number printed at the start of the text cell when the table has no number column.
@@ -43,38 +43,6 @@ class SummaryRow:
     label: str | None = None
     deadline: str | None = None
     priority: str | None = None
-
-
-@dataclass(frozen=True)
-class _Columns:
-    starts: tuple[tuple[str, float], ...]  # (role, x0) sorted by x0
-    left: float
-    right: float
-
-    def role_of(self, ln: Line) -> str:
-        role = self.starts[0][0]
-        for r, x in self.starts:
-            if x <= ln.x0 + 6:
-                role = r
-        return role
-
-    def x_of(self, role: str) -> float | None:
-        return next((x for r, x in self.starts if r == role), None)
-
-
-# Approximate advance widths (1/1000 em, Helvetica metrics) to place a cut inside a Line the
-# layout stage glued across a cell border: Lines keep spans, not glyph positions.
-_NARROW = dict.fromkeys("il.,;:'’!|", 250) | dict.fromkeys("fjtr()[]-/ I", 300)
-_WIDE = dict.fromkeys("mw", 800) | dict.fromkeys("MW", 850) | {"°": 400}
-
-
-def _text_width(text: str) -> float:
-    w = 0.0
-    for c in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(c):
-            continue
-        w += _NARROW.get(c) or _WIDE.get(c) or (680 if c.isupper() else 556 if c.isdigit() else 520)
-    return w
 
 
 def _cell_edges(page: Page) -> list[tuple[float, float, float]]:
@@ -140,24 +108,6 @@ def _left_padding(x: float, lines: Sequence[Line]) -> float:
     return gaps[len(gaps) // 2] if gaps else 3.0
 
 
-def _header_pieces(words: list[str], k: int) -> list[str] | None:
-    """Split a header line into k header names ("N° Recommandation" → "N°", "Recommandation")."""
-    def role(piece: str) -> str | None:
-        got = next((r for r, rx in HEADER_CELLS.items() if rx.match(piece)), None)
-        tail = piece.split(" ")
-        for j in range(1, len(tail)):  # "Recommandation Responsable": two names, not one
-            other = next((r for r, rx in HEADER_CELLS.items() if rx.match(" ".join(tail[j:]))), None)
-            if other is not None and other != got:
-                return None
-        return got
-    for cuts in combinations(range(1, len(words)), k - 1):
-        pieces = [" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)))]
-        roles = [role(p) for p in pieces]
-        if all(roles) and len(set(roles)) == k:
-            return pieces
-    return None
-
-
 def _cut_line(ln: Line, xs: list[float], lines: Sequence[Line], scale: float) -> list[Line]:
     text = ln.plain_text.strip()
     words = text.split(" ")
@@ -184,38 +134,6 @@ def _cut_line(ln: Line, xs: list[float], lines: Sequence[Line], scale: float) ->
     return [replace(ln, text=p, spans=(), bbox=(bounds[i] if i else ln.x0, ln.top,
                                                 xs[i] - 1 if i < len(xs) else ln.x1, ln.bottom))
             for i, p in enumerate(pieces)]
-
-
-def _stacked(lines: Sequence[Line], head: Line) -> str:
-    """A header cell wrapped in its narrow column ("En" over "cours"), joined."""
-    parts, last = [head.plain_text.strip()], head
-    for l in sorted(lines, key=lambda l: l.top):
-        if l.top > last.top + 1 and abs(l.x0 - head.x0) < 2 and l.top - last.bottom < 0.6 * max(l.height, 1):
-            parts.append(l.plain_text.strip())
-            last = l
-    return " ".join(parts)
-
-
-def _header(lines: Sequence[Line]) -> tuple[_Columns, float] | None:
-    """Columns named by a header row, and the header's bottom; None when the page has none."""
-    for ln in lines:
-        t = ln.plain_text.strip()
-        if len(t) > 40 or not HEADER_CELLS["text"].match(t):
-            continue
-        row = [l for l in lines if abs(l.top - ln.top) < 4 and len(l.plain_text.strip()) <= 40]
-        if sum(1 for l in row if classify_status(_stacked(lines, l))) >= 2:
-            continue  # "Réalisée | En cours | Non réalisée": a follow-up table (followup.py)
-        roles: dict[str, Line] = {}
-        for l in row:
-            for role, rx in HEADER_CELLS.items():
-                if rx.match(l.plain_text.strip()) and role not in roles:
-                    roles[role] = l
-                    break
-        if "text" in roles and len(roles) >= 2 and ("owner" in roles or "number" in roles or "page" in roles):
-            starts = tuple(sorted(((r, l.x0) for r, l in roles.items()), key=lambda kv: kv[1]))
-            return _Columns(starts, min(l.x0 for l in roles.values()), max(l.x1 for l in roles.values())), \
-                max(l.bottom for l in row)
-    return None
 
 
 def _table_lines(lines: Sequence[Line], cols: _Columns, top: float) -> list[Line]:
@@ -263,6 +181,16 @@ def _row_bands(page: Page, lines: list[Line], cols: _Columns) -> list[list[Line]
             if band:
                 bands.append(band)
         return bands
+    if cols.x_of("number") is not None:
+        # a label glued to the first line of its text is cut off it; a theme line across
+        # the columns stays whole
+        pieces = [p for l in lines for p in [_split_cells(l, cols)]]
+        pieces = [p for ps, l in zip(pieces, lines)
+                  for p in (ps if len(ps) > 1 and NUMBER_CELL.match(ps[0].plain_text) else [l])]
+        rows = centred_rows(pieces, lambda l: cols.role_of(l) == "number",
+                            lambda t: NUMBER_CELL.match(t) is not None)
+        if rows is not None:
+            return rows
     cur: list[Line] = []
     cur_bottom = None
     for ln in sorted(lines, key=lambda l: l.top):
@@ -296,7 +224,7 @@ def _split_cells(ln: Line, cols: _Columns) -> list[Line]:
     own = cols.role_of(ln)
     m = None
     if own in ("number", "page"):
-        m = re.match(r"^\s*((?:R\s?|n\s*°\s*)?\d{1,4}\.?)\s+(\S.*)$", t)
+        m = re.match(r"^\s*((?:Recommandation\s*)?(?:R\s?|n\s*°\s*)?\d{1,4}\.?)\s+(\S.*)$", t)
     elif role in ("number", "page"):
         m = re.match(r"^(.*\S)\s+((?:R\s?)?\d{1,4})\s*$", t)
     if m:
