@@ -116,6 +116,23 @@ ORDER BY 10, 5"""
 
 
 # ---------------------------------------------------------------- report
+
+# Reports that assess this one or whose recommendations link to it (later=True), or that
+# this one assesses or links to (later=False): a status's two reports, a link's two ends.
+_RELATED = """SELECT DISTINCT rep.id, rep.title, rep.year FROM statuses s JOIN reports rep
+ON rep.id = s.{other} WHERE s.{this} = :r AND rep.id != :r
+UNION SELECT DISTINCT rep.id, rep.title, rep.year FROM recommendation_links l
+JOIN recommendations a ON a.id = l.from_id JOIN recommendations b ON b.id = l.to_id
+JOIN reports rep ON rep.id = {other_rec}.report_id WHERE {this_rec}.report_id = :r AND {other_rec}.report_id != :r
+ORDER BY 3, 1"""
+
+
+async def _related_reports(db, report_id: str, later: bool) -> list[dict]:
+    sql = (_RELATED.format(other="assessed_by_report_id", this="report_id", other_rec="a", this_rec="b") if later
+           else _RELATED.format(other="report_id", this="assessed_by_report_id", other_rec="b", this_rec="a"))
+    return [dict(r) for r in (await db.execute(sql, {"r": report_id})).rows]
+
+
 async def report(db, report_id: str) -> dict | None:
     row = (await db.execute("SELECT * FROM reports WHERE id = ?", [report_id])).first()
     if row is None:
@@ -127,20 +144,8 @@ async def report(db, report_id: str) -> dict | None:
         "r.x0, r.top, r.x1, r.bottom, COALESCE(ls.status, 'unknown') AS status, ls.as_of "
         "FROM recommendations r LEFT JOIN latest_statuses ls ON ls.recommendation_id = r.id "
         "WHERE r.report_id = ? ORDER BY r.position", [report_id])
-    followed_by = [dict(r) for r in (await db.execute(
-        "SELECT DISTINCT rep.id, rep.title, rep.year FROM statuses s JOIN reports rep "
-        "ON rep.id = s.assessed_by_report_id WHERE s.report_id = :r AND rep.id != :r "
-        "UNION SELECT DISTINCT rep.id, rep.title, rep.year FROM recommendation_links l "
-        "JOIN recommendations a ON a.id = l.from_id JOIN recommendations b ON b.id = l.to_id "
-        "JOIN reports rep ON rep.id = a.report_id WHERE b.report_id = :r AND a.report_id != :r "
-        "ORDER BY 3, 1", {"r": report_id})).rows]
-    follows = [dict(r) for r in (await db.execute(
-        "SELECT DISTINCT rep.id, rep.title, rep.year FROM statuses s JOIN reports rep "
-        "ON rep.id = s.report_id WHERE s.assessed_by_report_id = :r AND rep.id != :r "
-        "UNION SELECT DISTINCT rep.id, rep.title, rep.year FROM recommendation_links l "
-        "JOIN recommendations a ON a.id = l.from_id JOIN recommendations b ON b.id = l.to_id "
-        "JOIN reports rep ON rep.id = b.report_id WHERE a.report_id = :r AND b.report_id != :r "
-        "ORDER BY 3, 1", {"r": report_id})).rows]
+    followed_by = await _related_reports(db, report_id, later=True)
+    follows = await _related_reports(db, report_id, later=False)
     sections = [dict(r) for r in (await db.execute(
         "SELECT number, title, page, level FROM sections WHERE report_id = ? AND level <= 1 "
         "ORDER BY position", [report_id])).rows] if await _has(db, "sections") else []
