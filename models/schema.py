@@ -6,6 +6,9 @@ pointing at the same recommendation when a changed PDF replaces its report.
 """
 from __future__ import annotations
 
+import sqlite3
+import time
+
 import sqlite_utils
 
 SCHEMA_VERSION = 4  # 2: report ids, duplicates, pending links; 3: earlier_recommendations, link kinds;
@@ -154,9 +157,30 @@ def open_db(path: str) -> sqlite_utils.Database:
     db.conn.isolation_level = None
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if path != ":memory:":
-        db.enable_wal()
+        _enable_wal(db)
     migrate(db)
     return db
+
+
+def _enable_wal(db: sqlite_utils.Database) -> None:
+    """Switch a new file to WAL, waiting for another process that holds it.
+
+    SQLite does not call the busy handler for a journal-mode change: while a second ingest
+    started at the same moment creates the schema, `PRAGMA journal_mode = wal` fails at
+    once with "database is locked". So it is retried, up to the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.01
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode = wal")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 BUSY_TIMEOUT_MS = 60000  # a second ingest waits this long for the first one's write

@@ -174,6 +174,25 @@ def test_schema_creation_is_safe_when_two_processes_start_together(tmp_path):
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'recommendations_fts'").fetchone() == (1,)
 
 
+def test_opening_waits_for_a_writer_before_switching_to_wal(tmp_path):
+    """SQLite calls no busy handler for a journal-mode change: while another process holds
+    the new file's write lock, open_db waits for it instead of failing at once."""
+    path = str(tmp_path / "held.db")
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE creating (x)")  # the other ingest, creating the schema
+    releaser = threading.Timer(0.4, lambda: holder.execute("COMMIT"))
+    releaser.start()
+    try:
+        db = open_db(path)
+    finally:
+        releaser.join()
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'recommendations'").fetchone() == (1,)
+    db.conn.close()
+    holder.close()
+
+
 def test_opening_a_current_database_writes_nothing(tmp_path):
     path = tmp_path / "r.db"
     open_db(str(path)).conn.close()
