@@ -29,6 +29,20 @@ def vertical(text: str, x: float, bottom: float, turn: int, size: float = 10.0) 
     return out
 
 
+def real_pdf(folder, name: str):
+    """A PDF of ../shared/corpus, or a skip when the corpus is not beside the project."""
+    pdf = folder / name
+    if not pdf.exists():
+        pytest.skip(f"needs {folder}")
+    return pdf
+
+
+def word(text: str, x: float, top: float, step: float = 5.0) -> list[Glyph]:
+    """Upright Arial 10 pt glyphs of `text`, one every `step` points from `x`."""
+    return [Glyph(ch, x + step * i, top, x + step * (i + 1), top + 10.0, 10.0, "Arial", False, False)
+            for i, ch in enumerate(text)]
+
+
 def lines_of(glyphs: list[Glyph]):
     return build_page(RawPage(1, 595.0, 842.0, glyphs, [], 0)).lines
 
@@ -69,8 +83,7 @@ def test_turn_box_is_undone_by_the_opposite_turn(turn):
 
 
 def test_text_read_bottom_to_top_is_one_line_of_words_with_its_page_box():
-    upright = [Glyph(ch, 100 + 5 * i, 100, 105 + 5 * i, 110, 10.0, "Arial", False, False)
-               for i, ch in enumerate("Synthèse")]
+    upright = word("Synthèse", 100, 100)
     lines = lines_of(upright + vertical("Rapport d'activités 2021", 20.0, 780.0, 1))
     assert [ln.text for ln in lines] == ["Synthèse", "Rapport d'activités 2021"]
     assert lines[1].bbox == (20.0, 660.0, 30.0, 780.0)
@@ -102,9 +115,7 @@ def _lines(pdf, number: int, backend: str):
 @pytest.mark.parametrize("backend", BACKEND_NAMES)
 def test_vertical_margin_title_reads_as_words(backend):
     # OFNAC 2021 p. 98: the report's title runs up the left margin (it read one letter per line).
-    pdf = REAL_FR / "sn-ofnac-2021-rapport-activites.pdf"
-    if not pdf.exists():
-        pytest.skip("needs ../shared/corpus/real-fr")
+    pdf = real_pdf(REAL_FR, "sn-ofnac-2021-rapport-activites.pdf")
     (title,) = [ln for ln in _lines(pdf, 98, backend) if "ACTIVIT" in ln.text]
     assert title.text == "RAPPORT D’ACTIVITÉS 2021"
     x0, top, x1, bottom = title.bbox
@@ -115,9 +126,7 @@ def test_vertical_margin_title_reads_as_words(backend):
 @pytest.mark.parametrize("backend", BACKEND_NAMES)
 def test_sideways_table_headers_read_along_their_direction(backend):
     # pdfplumber's issue 192 example: column headers set bottom to top over a table.
-    pdf = REAL / "pdfplumber-tests-issue-192-example.pdf"
-    if not pdf.exists():
-        pytest.skip("needs ../shared/corpus/real")
+    pdf = real_pdf(REAL, "pdfplumber-tests-issue-192-example.pdf")
     texts = [" ".join(ln.text.split()) for ln in _lines(pdf, 1, backend)]
     assert "Ababb(a) 44" in texts and "Ababb(a) 96" in texts
 
@@ -126,9 +135,7 @@ def test_sideways_table_headers_read_along_their_direction(backend):
 def test_a_character_outside_the_bmp_does_not_shift_the_next_ones():
     # TAIC RO-2014-103 p. 46: the formula's mathematical italic letters (two UTF-16 units
     # each) shifted every later letter onto its neighbour's box: "The f riction", "p eak".
-    pdf = REAL / "taic-nz-ro-2014-103-melling-rail-2016.pdf"
-    if not pdf.exists():
-        pytest.skip("needs ../shared/corpus/real")
+    pdf = real_pdf(REAL, "taic-nz-ro-2014-103-melling-rail-2016.pdf")
     texts = [ln.text for ln in _lines(pdf, 46, "pdfium")]
     assert "𝜇 =" in texts and "𝐹𝑎" in texts
     assert ("increase (see Figure 11). The peak of this curve represents the coefficient of friction at the"
@@ -142,26 +149,21 @@ def test_a_space_that_takes_no_room_is_no_word_break(backend):
     # pdfplumber's issue 71 example p. 1: InDesign sets a space inside the "fi" ligature's
     # box ("défi nir"); a real space in italic text after an overhanging "s" stays
     # ("des futurs", p. 13).
-    pdf = REAL / "pdfplumber-tests-issue-71-duplicate-chars-2.pdf"
-    if not pdf.exists():
-        pytest.skip("needs ../shared/corpus/real")
+    pdf = real_pdf(REAL, "pdfplumber-tests-issue-71-duplicate-chars-2.pdf")
     first = " ".join(ln.text for ln in _lines(pdf, 1, backend))
     assert first.count("Savoir définir l’") == 2 and "défi nir" not in first
     assert "des futurs" in " ".join(ln.text for ln in _lines(pdf, 13, backend))
 
 
 def test_a_glyph_whose_baseline_is_off_the_page_is_left_out():
-    on = [Glyph(ch, 70 + 5 * i, 820.0, 75 + 5 * i, 830.0, 10.0, "Arial", False, False) for i, ch in enumerate("bas")]
+    on = word("bas", 70, 820.0)
     # The baseline (a fifth of the height above the bottom) is 2 pt under the page's edge.
-    off = [Glyph(ch, 70 + 5 * i, 834.0, 75 + 5 * i, 846.0, 10.0, "Arial", False, False) for i, ch in enumerate("hors")]
+    off = [g._replace(bottom=846.0) for g in word("hors", 70, 834.0)]
     assert [ln.text for ln in lines_of(on + off)] == ["bas"]
 
 
 def test_a_line_whose_first_letter_comes_after_it_in_the_stream_is_joined():
-    rest = [Glyph(ch, 105 + 5 * i, 100.0, 110 + 5 * i, 110.0, 10.0, "Arial", False, False)
-            for i, ch in enumerate("ccountability")]
-    other = [Glyph(ch, 100 + 5 * i, 200.0, 105 + 5 * i, 210.0, 10.0, "Arial", False, False) for i, ch in enumerate("GAO")]
-    first = [Glyph("a", 100.0, 100.0, 105.0, 110.0, 10.0, "Arial", False, False)]
+    rest, other, first = word("ccountability", 105, 100.0), word("GAO", 100, 200.0), word("a", 100, 100.0)
     assert [ln.text for ln in lines_of(rest + other + first)] == ["accountability", "GAO"]
 
 
@@ -169,9 +171,7 @@ def test_a_line_whose_first_letter_comes_after_it_in_the_stream_is_joined():
 def test_text_beyond_the_page_edge_is_not_the_page_text():
     # The Debian reference p. 53: a table runs 300 pt below the page; p. 244: a last row's
     # baseline falls under it. pdftotext leaves both out; nothing of them is printed.
-    pdf = REAL / "fr-debian-reference.pdf"
-    if not pdf.exists():
-        pytest.skip("needs ../shared/corpus/real")
+    pdf = real_pdf(REAL, "fr-debian-reference.pdf")
     p53 = [ln.text for ln in _lines(pdf, 53, "pdfium")]
     assert p53[-1] == "l’interpréteur de commandes (plus rapide si on utilise une base de"
     assert not any("tar -xvf" in text for text in p53)
@@ -182,9 +182,7 @@ def test_text_beyond_the_page_edge_is_not_the_page_text():
 def test_a_cell_running_under_the_next_one_on_another_baseline_is_two_words():
     # The Debian reference p. 126: "config::ifupdown" runs under the next cell's "outil",
     # set 6 pt higher.
-    pdf = REAL / "fr-debian-reference.pdf"
-    if not pdf.exists():
-        pytest.skip("needs ../shared/corpus/real")
+    pdf = real_pdf(REAL, "fr-debian-reference.pdf")
     assert "config::ifupdown outil standard pour activer ou désactiver le réseau" in [
         ln.text for ln in _lines(pdf, 126, "pdfium")]
 
@@ -192,9 +190,7 @@ def test_a_cell_running_under_the_next_one_on_another_baseline_is_two_words():
 @pytest.mark.slow
 def test_first_letters_drawn_after_their_line_are_put_back():
     # GAO-07-791 p. 122: "ccountability of the federal …" then, far later in the stream, "a".
-    pdf = REAL / "gao-07-791-reexamining-regulations-2007.pdf"
-    if not pdf.exists():
-        pytest.skip("needs ../shared/corpus/real")
+    pdf = real_pdf(REAL, "gao-07-791-reexamining-regulations-2007.pdf")
     texts = [ln.text for ln in _lines(pdf, 122, "pdfium")]
     assert "accountability of the federal government for the American people. GAO" in texts
     assert "examines the use of public funds; evaluates federal programs and policies;" in texts
@@ -206,12 +202,10 @@ def test_chart_labels_set_at_45_degrees_read_as_words(backend):
     # OFNAC 2021 p. 44: the categories under a bar chart, slanted (pdftotext cuts them into
     # letter pairs); La Poste p. 204: country names, one with a space pdfium guesses
     # ("Royaume Uni"); OFNAC 2023 p. 27: a space pdfium guesses inside "Ministères".
-    cases = [(REAL_FR / "sn-ofnac-2021-rapport-activites.pdf", 44,
+    cases = [("sn-ofnac-2021-rapport-activites.pdf", 44,
               ["Détournement de deniers publics", "Abus de pouvoir", "Blanchiment d’argent"]),
-             (REAL_FR / "fr-ccomptes-2016-rpt-la-poste.pdf", 204, ["Allemagne", "Royaume Uni", "Suisse"]),
-             (REAL_FR / "sn-ofnac-2023-rapport-activites.pdf", 27, ["Ministères", "Douane"])]
-    for pdf, number, labels in cases:
-        if not pdf.exists():
-            pytest.skip("needs ../shared/corpus/real-fr")
-        texts = [ln.text for ln in _lines(pdf, number, backend)]
-        assert all(label in texts for label in labels), (pdf.name, labels)
+             ("fr-ccomptes-2016-rpt-la-poste.pdf", 204, ["Allemagne", "Royaume Uni", "Suisse"]),
+             ("sn-ofnac-2023-rapport-activites.pdf", 27, ["Ministères", "Douane"])]
+    for name, number, labels in cases:
+        texts = [ln.text for ln in _lines(real_pdf(REAL_FR, name), number, backend)]
+        assert all(label in texts for label in labels), (name, labels)
